@@ -1,0 +1,40 @@
+using Microsoft.Extensions.Options;
+using StreamNlp.Models.Registry;
+
+namespace StreamNlp.Cli.Commands;
+
+/// <summary>Turns expected failures into one clear line on stderr and an exit code.</summary>
+internal static class CommandRunner
+{
+    public static async Task<int> Guard(Func<Task<int>> action)
+    {
+        try
+        {
+            return await action().ConfigureAwait(false);
+        }
+        catch (CliException ex)
+        {
+            await Console.Error.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
+            return 2;
+        }
+        catch (OptionsValidationException ex)
+        {
+            await Console.Error.WriteLineAsync($"error: invalid configuration: {string.Join(" ", ex.Failures)}").ConfigureAwait(false);
+            return 2;
+        }
+        catch (InvalidOperationException ex) when (ex.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal))
+        {
+            await Console.Error.WriteLineAsync($"error: invalid configuration: {ex.Message}").ConfigureAwait(false);
+            return 2;
+        }
+        catch (ModelIntegrityException ex)
+        {
+            await Console.Error.WriteLineAsync($"error: model refused: {ex.Message}").ConfigureAwait(false);
+            return 3;
+        }
+        catch (OperationCanceledException)
+        {
+            return 130;
+        }
+    }
+}

@@ -1,0 +1,29 @@
+using System.CommandLine;
+
+namespace StreamNlp.Cli.Commands;
+
+/// <summary>Options several commands share.</summary>
+internal static class CommonOptions
+{
+    public static Option<string?> Bootstrap() => new("--bootstrap", "-b")
+    {
+        Description = "Kafka bootstrap servers. Default: the servers `streamnlp run` wrote to the bootstrap file.",
+    };
+
+    public static Option<string> BootstrapFile() => new("--bootstrap-file")
+    {
+        Description = "File holding the bootstrap servers of a running `streamnlp run`.",
+        DefaultValueFactory = _ => BootstrapFileStore.DefaultPath,
+    };
+
+    public static Option<string> Topic(string defaultTopic) => new("--topic", "-t")
+    {
+        Description = $"Topic (default {defaultTopic}).",
+        DefaultValueFactory = _ => defaultTopic,
+    };
+
+    public static Option<string?> Models() => new("--models")
+    {
+        Description = "Model registry folder (<task>/<version>/ + current). Default: the models shipped with streamnlp.",
+    };
+}

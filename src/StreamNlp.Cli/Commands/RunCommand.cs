@@ -1,0 +1,129 @@
+using System.CommandLine;
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using StreamNlp.Kafka.Embedded;
+using StreamNlp.Worker.Configuration;
+using StreamNlp.Worker.Hosting;
+
+namespace StreamNlp.Cli.Commands;
+
+/// <summary>
+/// <c>streamnlp run</c>: the main job. Uses the configured broker, or starts the embedded one when
+/// none is configured; creates the topics; runs the enrichment worker until Ctrl-C or SIGTERM.
+/// </summary>
+internal static class RunCommand
+{
+    public static Command Create()
+    {
+        var bootstrap = CommonOptions.Bootstrap();
+        bootstrap.Description = "Kafka bootstrap servers. Default: StreamNlp:Kafka:BootstrapServers, else an embedded broker.";
+        var bootstrapFile = CommonOptions.BootstrapFile();
+        var models = CommonOptions.Models();
+        var brokers = new Option<int>("--brokers") { Description = "Brokers in the embedded cluster.", DefaultValueFactory = _ => 1 };
+        var partitions = new Option<int?>("--partitions") { Description = "Partitions of the topics created at start (StreamNlp:Kafka:Partitions, default 4)." };
+
+        var command = new Command("run", "Run the enrichment worker (embedded Kafka broker unless one is configured).")
+        {
+            bootstrap, bootstrapFile, models, brokers, partitions,
+        };
+        command.SetAction((parse, ct) => CommandRunner.Guard(() => RunAsync(
+            parse.GetValue(bootstrap), parse.GetValue(bootstrapFile)!, parse.GetValue(models),
+            parse.GetValue(brokers), parse.GetValue(partitions), ct)));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(string? bootstrap, string bootstrapFile, string? models, int brokers, int? partitions, CancellationToken ct)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            ContentRootPath = AppContext.BaseDirectory,
+            Args = [],
+        });
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "HH:mm:ss ";
+        });
+        builder.Logging.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(
+            o => o.LogToStandardErrorThreshold = LogLevel.Trace); // stdout carries only the bootstrap line
+
+        var overrides = new Dictionary<string, string?>();
+        if (!string.IsNullOrWhiteSpace(bootstrap))
+        {
+            overrides[$"{KafkaOptions.Section}:BootstrapServers"] = bootstrap;
+        }
+
+        if (!string.IsNullOrWhiteSpace(models))
+        {
+            overrides[$"{ModelOptions.Section}:Directory"] = models;
+        }
+
+        if (partitions is { } p)
+        {
+            overrides[$"{KafkaOptions.Section}:Partitions"] = p.ToString(CultureInfo.InvariantCulture);
+        }
+
+        builder.Configuration.AddInMemoryCollection(overrides);
+
+        EmbeddedKafkaCluster? embedded = null;
+        var servers = builder.Configuration[$"{KafkaOptions.Section}:BootstrapServers"];
+        if (string.IsNullOrWhiteSpace(servers))
+        {
+            if (brokers is < 1 or > 16)
+            {
+                throw new CliException("--brokers must be between 1 and 16.");
+            }
+
+            embedded = EmbeddedKafkaCluster.Start(brokers);
+            servers = embedded.BootstrapServers;
+            builder.Configuration.AddInMemoryCollection(EmbeddedConsumerDefaults(builder.Configuration, servers));
+            builder.Services.AddSingleton(embedded);
+        }
+
+        try
+        {
+            builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
+            builder.AddEnrichmentWorker();
+            using var host = builder.Build();
+
+            Console.WriteLine($"bootstrap={servers}");
+            BootstrapFileStore.Write(bootstrapFile, servers);
+            try
+            {
+                await host.RunAsync(ct).ConfigureAwait(false);
+            }
+            finally
+            {
+                if (File.Exists(bootstrapFile) && File.ReadAllText(bootstrapFile).Trim() == servers)
+                {
+                    File.Delete(bootstrapFile);
+                }
+            }
+
+            return 0;
+        }
+        finally
+        {
+            embedded?.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// The embedded (mock) broker makes a group's next member wait session.timeout.ms − 1 s after the
+    /// last one left; short sessions keep restarts quick. Real brokers keep librdkafka's defaults.
+    /// </summary>
+    internal static Dictionary<string, string?> EmbeddedConsumerDefaults(IConfiguration configuration, string servers)
+    {
+        var values = new Dictionary<string, string?> { [$"{KafkaOptions.Section}:BootstrapServers"] = servers };
+        if (configuration[$"{KafkaOptions.Section}:Consumer:session.timeout.ms"] is null)
+        {
+            values[$"{KafkaOptions.Section}:Consumer:session.timeout.ms"] = "2000";
+            values[$"{KafkaOptions.Section}:Consumer:heartbeat.interval.ms"] = "500";
+        }
+
+        return values;
+    }
+}

@@ -1,0 +1,107 @@
+using System.CommandLine;
+using Microsoft.Extensions.Logging.Abstractions;
+using StreamNlp.Core.Tasks;
+using StreamNlp.Models.Encoders;
+using StreamNlp.Models.Runtime;
+using StreamNlp.Models.Tokenization;
+using StreamNlp.Training.NeuralNetworks;
+using StreamNlp.Training.Workflows;
+
+namespace StreamNlp.Cli.Commands;
+
+/// <summary>
+/// <c>streamnlp train</c>: trains a task head on the frozen encoder, writes it into the registry as
+/// a new version (<c>&lt;out&gt;/&lt;task&gt;/vN/</c>) and makes it current.
+/// </summary>
+internal static class TrainCommand
+{
+    public static Command Create()
+    {
+        var task = new Option<string>("--task") { Description = "classification, sentiment or ner.", Required = true };
+        var train = new Option<string>("--train") { Description = "Training data: JSONL {\"text\",\"label\"}, or CoNLL for ner.", Required = true };
+        var dev = new Option<string>("--dev") { Description = "Dev data, same format: early stopping and the reported metrics.", Required = true };
+        var output = new Option<string>("--out") { Description = "Model registry folder to add the new version to.", DefaultValueFactory = _ => "models" };
+        var epochs = new Option<int>("--epochs") { DefaultValueFactory = _ => 10 };
+        var hidden = new Option<int[]>("--hidden") { Description = "Hidden layer sizes (none: softmax regression).", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => [] };
+        var learningRate = new Option<float>("--lr") { DefaultValueFactory = _ => 1e-3f };
+        var batchSize = new Option<int>("--batch-size") { DefaultValueFactory = _ => 64 };
+        var weightDecay = new Option<float>("--weight-decay") { DefaultValueFactory = _ => 0.01f };
+        var dropout = new Option<float>("--dropout") { DefaultValueFactory = _ => 0.1f };
+        var patience = new Option<int>("--patience") { DefaultValueFactory = _ => 3 };
+        var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 42 };
+        var classWeights = new Option<bool>("--class-weights") { Description = "Weight classes by inverse frequency." };
+        var noPromote = new Option<bool>("--no-promote") { Description = "Register the version without making it current." };
+        var maxTokens = new Option<int>("--max-tokens") { DefaultValueFactory = _ => 256 };
+        var cache = new Option<string?>("--cache-dir") { Description = "Encoder and feature cache (default ~/.cache/streamnlp)." };
+        var command = new Command("train", "Train a task head on the frozen encoder and add it to the model registry.")
+        {
+            task, train, dev, output, epochs, hidden, learningRate, batchSize, weightDecay, dropout, patience, seed, classWeights, noPromote, maxTokens, cache,
+        };
+        command.SetAction((parse, ct) => CommandRunner.Guard(() =>
+        {
+            if (!NlpTaskNames.TryParse(parse.GetValue(task), out var nlpTask))
+            {
+                throw new CliException($"--task '{parse.GetValue(task)}' is not one of classification, sentiment, ner.");
+            }
+
+            foreach (var file in new[] { parse.GetValue(train)!, parse.GetValue(dev)! })
+            {
+                if (!File.Exists(file))
+                {
+                    throw new CliException($"Data file not found: {file}");
+                }
+            }
+
+            var options = new DenseClassifierOptions
+            {
+                Epochs = parse.GetValue(epochs),
+                HiddenSizes = parse.GetValue(hidden) ?? [],
+                LearningRate = parse.GetValue(learningRate),
+                BatchSize = parse.GetValue(batchSize),
+                WeightDecay = parse.GetValue(weightDecay),
+                Dropout = parse.GetValue(dropout),
+                Patience = parse.GetValue(patience),
+                Seed = parse.GetValue(seed),
+                ClassWeighting = parse.GetValue(classWeights),
+            };
+            try
+            {
+                options.Validate();
+            }
+            catch (ArgumentException ex)
+            {
+                throw new CliException(ex.Message);
+            }
+
+            var request = new TrainRequest(nlpTask, parse.GetValue(train)!, parse.GetValue(dev)!, parse.GetValue(output)!, options, !parse.GetValue(noPromote));
+            return Task.FromResult(Train(request, parse.GetValue(maxTokens), parse.GetValue(cache), ct));
+        }));
+        return command;
+    }
+
+    private static int Train(TrainRequest request, int maxTokens, string? cacheDirectory, CancellationToken ct)
+    {
+        var cacheRoot = cacheDirectory ?? EncoderCache.DefaultDirectory;
+        var files = new EncoderCache(cacheRoot).Ensure(EncoderDescriptor.MiniLmL6V2);
+        var sessions = new SessionFactory(new InferenceSettings(ExecutionProvider.Auto), NullLogger.Instance);
+        using var encoder = new EncoderSession(files, sessions);
+        var tokenizer = new TextTokenizer(files.VocabularyPath, files.Descriptor.Uncased);
+        var extractor = new FeatureExtractor(tokenizer, encoder, maxTokens, cacheRoot);
+        var workflow = new HeadTrainingWorkflow(extractor, files.Descriptor);
+        var total = request.Options.Epochs;
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        Console.Error.WriteLine($"training {request.Task.ToName()} head ({DescribeHead(request.Options)}) on {request.TrainFile}; encoder {files.Descriptor.Version} on {sessions.ActiveProvider}");
+        var outcome = workflow.Train(request, new ConsoleProgressBar(), new SynchronousProgress<EpochReport>(e => Console.Error.WriteLine(
+            $"epoch {e.Epoch,2}/{total}  train loss {e.TrainLoss:0.0000} acc {e.TrainAccuracy:0.0000}  |  dev loss {e.DevLoss:0.0000} {(request.Task == NlpTask.Ner ? "entity F1" : "accuracy")} {e.DevMetric:0.0000}  ({e.Elapsed.TotalSeconds:0.0} s)")), ct);
+
+        Console.Error.WriteLine();
+        Console.Error.WriteLine(outcome.Report);
+        var metrics = string.Join(", ", outcome.Manifest.Metrics.Select(m => $"{m.Key} {m.Value:0.0000}"));
+        Console.WriteLine($"{request.Task.ToName()} {outcome.Manifest.Version} (best epoch {outcome.BestEpoch}) dev: {metrics}");
+        Console.WriteLine($"written to {outcome.VersionDirectory}{(request.Promote ? " (current)" : "")}; total {started.Elapsed.TotalSeconds:0.0} s, encoding included");
+        return 0;
+    }
+
+    private static string DescribeHead(DenseClassifierOptions options) =>
+        options.HiddenSizes.Count(h => h > 0) == 0 ? "softmax regression" : "MLP " + string.Join("-", options.HiddenSizes);
+}

@@ -1,0 +1,115 @@
+using System.Text;
+using System.Text.Json;
+
+namespace StreamNlp.Core.Contracts;
+
+/// <summary>
+/// Turns an input topic's value into a text to enrich. A value whose first non-blank character is
+/// <c>{</c> is JSON <c>{"id"?: string|number, "text": string, …}</c>; anything else is plain UTF-8
+/// text. Every way a value can be unusable gets its own reason code, so a dead letter says why.
+/// </summary>
+public static class InputParser
+{
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    public static InputParseResult Parse(ReadOnlySpan<byte> value, int maxBytes)
+    {
+        if (value.Length > maxBytes)
+        {
+            return InputParseResult.Invalid(InputErrors.Oversize, $"value is {value.Length} bytes; the limit (StreamNlp:Input:MaxMessageBytes) is {maxBytes}");
+        }
+
+        if (value.IsEmpty)
+        {
+            return InputParseResult.Invalid(InputErrors.EmptyValue, "value is empty or null");
+        }
+
+        string decoded;
+        try
+        {
+            decoded = StrictUtf8.GetString(value);
+        }
+        catch (DecoderFallbackException ex)
+        {
+            return InputParseResult.Invalid(InputErrors.InvalidUtf8, $"value is not valid UTF-8 (byte index {ex.Index})");
+        }
+
+        if (decoded.Length > 0 && decoded[0] == '\uFEFF')
+        {
+            decoded = decoded[1..];
+        }
+
+        var trimmed = decoded.AsSpan().TrimStart();
+        if (trimmed.IsEmpty)
+        {
+            return InputParseResult.Invalid(InputErrors.EmptyText, "text is empty or only whitespace");
+        }
+
+        return trimmed[0] == '{' ? ParseJson(decoded) : InputParseResult.Valid(decoded, null, null);
+    }
+
+    private static InputParseResult ParseJson(string json)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(json);
+        }
+        catch (JsonException ex)
+        {
+            return InputParseResult.Invalid(InputErrors.InvalidJson, $"value starts with '{{' but is not valid JSON: {ex.Message}");
+        }
+
+        using (document)
+        {
+            var root = document.RootElement;
+            if (!root.TryGetProperty("text", out var textElement))
+            {
+                return InputParseResult.Invalid(InputErrors.MissingText, "JSON object has no \"text\" field");
+            }
+
+            if (textElement.ValueKind != JsonValueKind.String)
+            {
+                return InputParseResult.Invalid(InputErrors.TextNotString, $"\"text\" is a JSON {textElement.ValueKind.ToString().ToLowerInvariant()}, not a string");
+            }
+
+            var text = textElement.GetString()!;
+            if (string.IsNullOrWhiteSpace(text))
+            {
+                return InputParseResult.Invalid(InputErrors.EmptyText, "\"text\" is empty or only whitespace");
+            }
+
+            string? id = null;
+            if (root.TryGetProperty("id", out var idElement))
+            {
+                switch (idElement.ValueKind)
+                {
+                    case JsonValueKind.String:
+                        id = idElement.GetString();
+                        break;
+                    case JsonValueKind.Number:
+                        id = idElement.GetRawText();
+                        break;
+                    case JsonValueKind.Null:
+                        break;
+                    default:
+                        return InputParseResult.Invalid(InputErrors.InvalidId, $"\"id\" must be a string or a number, not a JSON {idElement.ValueKind.ToString().ToLowerInvariant()}");
+                }
+            }
+
+            Dictionary<string, JsonElement>? metadata = null;
+            foreach (var property in root.EnumerateObject())
+            {
+                if (property.NameEquals("text") || property.NameEquals("id"))
+                {
+                    continue;
+                }
+
+                metadata ??= new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+                metadata[property.Name] = property.Value.Clone();
+            }
+
+            return InputParseResult.Valid(text, id, metadata);
+        }
+    }
+}

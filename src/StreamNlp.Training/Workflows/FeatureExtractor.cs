@@ -1,0 +1,132 @@
+using System.Security.Cryptography;
+using System.Text;
+using StreamNlp.Models.Encoders;
+using StreamNlp.Models.Heads;
+using StreamNlp.Models.Tokenization;
+using StreamNlp.Training.Export;
+
+namespace StreamNlp.Training.Workflows;
+
+/// <summary>
+/// Runs the frozen encoder over a data set and returns the features a head trains on, computed
+/// exactly as the head's ONNX graph will see them at inference: masked mean pooling for sequence
+/// heads, and for token heads each word's first sub-token vector plus its shape features. Texts are
+/// encoded in length-sorted batches (little padding); results are cached on disk by a hash of the
+/// encoder, the token limit and the texts, so training again on the same data does not encode again.
+/// </summary>
+public sealed class FeatureExtractor(TextTokenizer tokenizer, EncoderSession encoder, int maxTokens, string? cacheDirectory, int batchSize = 64)
+{
+    public int HiddenSize => encoder.HiddenSize;
+
+    public TextTokenizer Tokenizer => tokenizer;
+
+    /// <summary>Mean-pooled encoder vectors, <c>texts × hidden</c>, row-major.</summary>
+    public float[] PooledFeatures(IReadOnlyList<string> texts, IProgress<EncodingProgress>? progress = null, string stage = "encode")
+    {
+        var hidden = encoder.HiddenSize;
+        return Cached("pooled", texts, () =>
+        {
+            var features = new float[texts.Count * hidden];
+            var tokenized = texts.Select(t => tokenizer.Tokenize(t, maxTokens)).ToArray();
+            EncodeInBatches(tokenized, progress, stage, (batch, indices) =>
+            {
+                var pooled = MeanPooling.Compute(batch.HiddenStatesData, batch.AttentionMaskData, batch.BatchSize, batch.SequenceLength, hidden);
+                for (var b = 0; b < indices.Count; b++)
+                {
+                    pooled.AsSpan(b * hidden, hidden).CopyTo(features.AsSpan(indices[b] * hidden, hidden));
+                }
+            });
+            return features;
+        });
+    }
+
+    /// <summary>
+    /// For each text, the features of each of its words (first sub-token's hidden vector followed by
+    /// <see cref="TokenShapeFeatures"/>), concatenated over texts: <c>Σ words × (hidden + shape)</c>.
+    /// </summary>
+    public WordFeatures WordFeatures(IReadOnlyList<string> texts, IProgress<EncodingProgress>? progress = null, string stage = "encode")
+    {
+        var hidden = encoder.HiddenSize;
+        var dimension = hidden + TokenShapeFeatures.Count;
+        var tokenized = texts.Select(t => tokenizer.Tokenize(t, maxTokens)).ToArray();
+        var offsets = new int[texts.Count + 1];
+        for (var i = 0; i < tokenized.Length; i++)
+        {
+            offsets[i + 1] = offsets[i] + tokenized[i].Words.Count;
+        }
+
+        var features = Cached("words", texts, () =>
+        {
+            var result = new float[offsets[^1] * dimension];
+            EncodeInBatches(tokenized, progress, stage, (batch, indices) =>
+            {
+                var data = batch.HiddenStatesData;
+                var shape = TaskHead.BuildTokenFeatures(batch);
+                for (var b = 0; b < indices.Count; b++)
+                {
+                    var text = batch.Texts[b];
+                    for (var w = 0; w < text.Words.Count; w++)
+                    {
+                        var position = text.WordFirstToken[w];
+                        var row = (offsets[indices[b]] + w) * dimension;
+                        var source = ((b * batch.SequenceLength) + position);
+                        data.Slice(source * hidden, hidden).CopyTo(result.AsSpan(row, hidden));
+                        shape.AsSpan(source * TokenShapeFeatures.Count, TokenShapeFeatures.Count).CopyTo(result.AsSpan(row + hidden, TokenShapeFeatures.Count));
+                    }
+                }
+            });
+            return result;
+        });
+        return new WordFeatures(tokenized, offsets, features, dimension);
+    }
+
+    private void EncodeInBatches(TokenizedText[] tokenized, IProgress<EncodingProgress>? progress, string stage, Action<EncodedBatch, IReadOnlyList<int>> consume)
+    {
+        var order = Enumerable.Range(0, tokenized.Length).OrderBy(i => tokenized[i].Length).ToArray();
+        var done = 0;
+        for (var start = 0; start < order.Length; start += batchSize)
+        {
+            var indices = order.AsSpan(start, Math.Min(batchSize, order.Length - start)).ToArray();
+            using var batch = encoder.Run([.. indices.Select(i => tokenized[i])]);
+            consume(batch, indices);
+            done += indices.Length;
+            progress?.Report(new EncodingProgress(stage, done, tokenized.Length));
+        }
+    }
+
+    private float[] Cached(string kind, IReadOnlyList<string> texts, Func<float[]> compute)
+    {
+        if (cacheDirectory is null)
+        {
+            return compute();
+        }
+
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(Encoding.UTF8.GetBytes($"{kind}|{encoder.Files.Descriptor.ModelSha256}|{maxTokens}|{TokenShapeFeatures.Count}|{texts.Count}\n"));
+        foreach (var text in texts)
+        {
+            hash.AppendData(Encoding.UTF8.GetBytes(text));
+            hash.AppendData("\n"u8);
+        }
+
+        var key = Convert.ToHexStringLower(hash.GetHashAndReset());
+        var folder = Path.Combine(cacheDirectory, "features");
+        var path = Path.Combine(folder, $"{kind}-{key}.f32");
+        if (File.Exists(path))
+        {
+            var bytes = File.ReadAllBytes(path);
+            var cached = new float[bytes.Length / sizeof(float)];
+            Buffer.BlockCopy(bytes, 0, cached, 0, bytes.Length);
+            return cached;
+        }
+
+        var features = compute();
+        Directory.CreateDirectory(folder);
+        var output = new byte[features.Length * sizeof(float)];
+        Buffer.BlockCopy(features, 0, output, 0, output.Length);
+        var temp = path + $".{Environment.ProcessId}.tmp";
+        File.WriteAllBytes(temp, output);
+        File.Move(temp, path, overwrite: true);
+        return features;
+    }
+}

@@ -1,0 +1,151 @@
+using System.Diagnostics;
+using System.Globalization;
+using StreamNlp.Core.Hashing;
+using StreamNlp.Core.Tasks;
+using StreamNlp.Models.Encoders;
+using StreamNlp.Models.Heads;
+using StreamNlp.Models.Ner;
+using StreamNlp.Models.Registry;
+using StreamNlp.Models.Tokenization;
+using StreamNlp.Training.Data;
+using StreamNlp.Training.Evaluation;
+using StreamNlp.Training.Export;
+using StreamNlp.Training.NeuralNetworks;
+
+namespace StreamNlp.Training.Workflows;
+
+/// <summary>
+/// Trains a task head on the frozen encoder's features, exports it to ONNX, writes it to the
+/// registry as a new version with its manifest (labels, dev metrics, data and file hashes) and, by
+/// default, makes it current.
+/// </summary>
+public sealed class HeadTrainingWorkflow(FeatureExtractor features, EncoderDescriptor encoder)
+{
+    public TrainOutcome Train(TrainRequest request, IProgress<EncodingProgress>? encoding = null, IProgress<EpochReport>? epochs = null, CancellationToken cancellationToken = default) =>
+        request.Task == NlpTask.Ner
+            ? TrainNer(request, encoding, epochs, cancellationToken)
+            : TrainSequence(request, encoding, epochs, cancellationToken);
+
+    private TrainOutcome TrainSequence(TrainRequest request, IProgress<EncodingProgress>? encoding, IProgress<EpochReport>? epochs, CancellationToken ct)
+    {
+        var clock = Stopwatch.StartNew();
+        var train = LabeledTextReader.Read(request.TrainFile);
+        var dev = LabeledTextReader.Read(request.DevFile);
+        var labels = train.Select(t => t.Label).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+        var index = labels.Select((l, i) => (l, i)).ToDictionary(p => p.l, p => p.i, StringComparer.Ordinal);
+        var devKnown = dev.Where(d => index.ContainsKey(d.Label)).ToList();
+
+        var trainFeatures = features.PooledFeatures([.. train.Select(t => t.Text)], encoding, "encode train");
+        var devFeatures = features.PooledFeatures([.. devKnown.Select(t => t.Text)], encoding, "encode dev");
+        var hidden = features.HiddenSize;
+        var trainSet = new TrainingSet(trainFeatures, hidden, [.. train.Select(t => index[t.Label])], labels.Length);
+        var devSet = new TrainingSet(devFeatures, hidden, [.. devKnown.Select(t => index[t.Label])], labels.Length);
+
+        var result = DenseClassifierTrainer.Train(trainSet, devSet, request.Options, null, epochs, ct);
+        var predicted = result.Model.Predict(devFeatures, devKnown.Count).Select(p => labels[p]).ToList();
+        // Dev rows whose label the model cannot know count as errors, not as absent.
+        var unknown = dev.Where(d => !index.ContainsKey(d.Label)).ToList();
+        var metrics = ClassificationMetrics.Compute(
+            labels,
+            [.. devKnown.Select(d => d.Label), .. unknown.Select(d => d.Label)],
+            [.. predicted, .. unknown.Select(_ => labels[0])]);
+
+        return Register(request, "mean-pool-" + Describe(request.Options), labels, result, clock, train.Count, dev.Count,
+            new Dictionary<string, double> { ["accuracy"] = metrics.Accuracy, ["macroF1"] = metrics.MacroF1 },
+            metrics.FormatReport(),
+            dir => HeadOnnxExporter.ExportSequenceHead(result.Model, hidden, Path.Combine(dir, HeadContract.FileName)));
+    }
+
+    private TrainOutcome TrainNer(TrainRequest request, IProgress<EncodingProgress>? encoding, IProgress<EpochReport>? epochs, CancellationToken ct)
+    {
+        var clock = Stopwatch.StartNew();
+        var train = ConllReader.Read(request.TrainFile);
+        var dev = ConllReader.Read(request.DevFile);
+        var types = train.SelectMany(s => s.Tags).Select(t => BioTagSet.TryParse(t, out _, out var type) ? type : null)
+            .OfType<string>().Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+        var tagSet = BioTagSet.FromEntityTypes(types);
+
+        var trainData = NerAlignment.Align(train, features.Tokenizer, tagSet, features, encoding, "encode train");
+        var devData = NerAlignment.Align(dev, features.Tokenizer, tagSet, features, encoding, "encode dev");
+        var trainSet = new TrainingSet(trainData.Features.Features, trainData.Features.Dimension, trainData.WordLabels, tagSet.Count);
+        var devSet = new TrainingSet(devData.Features.Features, devData.Features.Dimension, devData.WordLabels, tagSet.Count);
+
+        EntityMetrics DevEntities(DenseClassifier model) => NerAlignment.Evaluate(model, devData, dev, tagSet);
+        var result = DenseClassifierTrainer.Train(trainSet, devSet, request.Options, m => DevEntities(m).Overall.F1, epochs, ct);
+        var metrics = DevEntities(result.Model);
+
+        return Register(request, "token-" + Describe(request.Options), tagSet.Labels, result, clock, train.Count, dev.Count,
+            new Dictionary<string, double>
+            {
+                ["precision"] = metrics.Overall.Precision,
+                ["recall"] = metrics.Overall.Recall,
+                ["f1"] = metrics.Overall.F1,
+            },
+            metrics.FormatReport(),
+            dir => HeadOnnxExporter.ExportTokenHead(result.Model, features.HiddenSize, TokenShapeFeatures.Count, Path.Combine(dir, HeadContract.FileName)));
+    }
+
+    private TrainOutcome Register(
+        TrainRequest request,
+        string kind,
+        IReadOnlyList<string> labels,
+        DenseClassifierTrainingResult result,
+        Stopwatch clock,
+        int trainCount,
+        int devCount,
+        Dictionary<string, double> metrics,
+        string report,
+        Action<string> export)
+    {
+        var registry = new ModelRegistry(request.ModelsRoot);
+        var version = registry.NextVersion(request.Task);
+        var directory = registry.VersionDirectory(request.Task, version);
+        Directory.CreateDirectory(directory);
+        export(directory);
+        File.WriteAllText(Path.Combine(directory, "report.txt"), report);
+        var manifest = ModelRegistry.WriteManifest(directory, new HeadManifest
+        {
+            Task = request.Task.ToName(),
+            Version = version,
+            Kind = kind,
+            Labels = labels,
+            CreatedAt = DateTimeOffset.UtcNow,
+            Encoder = new EncoderReference(encoder.Name, encoder.ModelSha256),
+            Files = new Dictionary<string, string>(),
+            Metrics = metrics,
+            Training = new TrainingRecord
+            {
+                TrainFile = Path.GetFileName(request.TrainFile),
+                TrainSha256 = FileHash.Sha256Of(request.TrainFile),
+                DevFile = Path.GetFileName(request.DevFile),
+                TrainExamples = trainCount,
+                DevExamples = devCount,
+                Epochs = result.Epochs.Count,
+                Seconds = Math.Round(clock.Elapsed.TotalSeconds, 1),
+                Settings = Settings(request.Options, result.BestEpoch),
+            },
+        }, [HeadContract.FileName, "report.txt"]);
+        if (request.Promote)
+        {
+            registry.Promote(request.Task, version, encoder.ModelSha256);
+        }
+
+        return new TrainOutcome(manifest, directory, result.Epochs, result.BestEpoch, report);
+    }
+
+    private static string Describe(DenseClassifierOptions options) =>
+        options.HiddenSizes.Count(h => h > 0) == 0 ? "softmax" : "mlp-" + string.Join("-", options.HiddenSizes);
+
+    private static Dictionary<string, string> Settings(DenseClassifierOptions o, int bestEpoch) => new()
+    {
+        ["epochs"] = o.Epochs.ToString(CultureInfo.InvariantCulture),
+        ["bestEpoch"] = bestEpoch.ToString(CultureInfo.InvariantCulture),
+        ["batchSize"] = o.BatchSize.ToString(CultureInfo.InvariantCulture),
+        ["learningRate"] = o.LearningRate.ToString(CultureInfo.InvariantCulture),
+        ["weightDecay"] = o.WeightDecay.ToString(CultureInfo.InvariantCulture),
+        ["dropout"] = o.Dropout.ToString(CultureInfo.InvariantCulture),
+        ["hidden"] = string.Join(",", o.HiddenSizes),
+        ["seed"] = o.Seed.ToString(CultureInfo.InvariantCulture),
+        ["classWeighting"] = o.ClassWeighting ? "true" : "false",
+    };
+}

@@ -1,0 +1,53 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace StreamNlp.Worker.Configuration;
+
+/// <summary>Kafka settings, section <c>StreamNlp:Kafka</c> (env: <c>StreamNlp__Kafka__…</c>).</summary>
+public sealed class KafkaOptions
+{
+    public const string Section = "StreamNlp:Kafka";
+
+    /// <summary>Broker list. Empty: <c>streamnlp run</c> starts the embedded broker and fills this in.</summary>
+    public string? BootstrapServers { get; set; }
+
+    /// <summary>Topics to enrich. Default <c>nlp.input</c>.</summary>
+    public List<string> InputTopics { get; set; } = [];
+
+    /// <summary>Where enriched records go. Default <c>nlp.enriched</c>.</summary>
+    [Required(AllowEmptyStrings = false, ErrorMessage = "StreamNlp:Kafka:OutputTopic is required.")]
+    public string OutputTopic { get; set; } = "nlp.enriched";
+
+    /// <summary>Where unusable inputs go, with the reason in headers. Default <c>nlp.deadletter</c>.</summary>
+    [Required(AllowEmptyStrings = false, ErrorMessage = "StreamNlp:Kafka:DeadLetterTopic is required.")]
+    public string DeadLetterTopic { get; set; } = "nlp.deadletter";
+
+    /// <summary>Consumer group of the enrichment workers. Default <c>streamnlp-enrichment</c>.</summary>
+    [Required(AllowEmptyStrings = false, ErrorMessage = "StreamNlp:Kafka:GroupId is required.")]
+    public string GroupId { get; set; } = "streamnlp-enrichment";
+
+    /// <summary>Create missing topics at start-up. Default true.</summary>
+    public bool CreateTopics { get; set; } = true;
+
+    /// <summary>Partitions for topics created at start-up. Default 4.</summary>
+    [Range(1, 10_000, ErrorMessage = "StreamNlp:Kafka:Partitions must be between {1} and {2}.")]
+    public int Partitions { get; set; } = 4;
+
+    /// <summary>
+    /// Exactly-once: outputs and input offsets are committed in one Kafka transaction. Default false
+    /// (at-least-once). The embedded broker accepts the calls but does not enforce the semantics.
+    /// </summary>
+    public bool ExactlyOnce { get; set; }
+
+    /// <summary>How long a produced record may wait for acknowledgement before it counts as failed. Default 30,000.</summary>
+    [Range(1_000, 600_000, ErrorMessage = "StreamNlp:Kafka:MessageTimeoutMs must be between {1} and {2}.")]
+    public int MessageTimeoutMs { get; set; } = 30_000;
+
+    /// <summary>Extra librdkafka consumer properties (e.g. <c>security.protocol</c>), applied last.</summary>
+    public Dictionary<string, string> Consumer { get; set; } = [];
+
+    /// <summary>Extra librdkafka producer properties, applied last.</summary>
+    public Dictionary<string, string> Producer { get; set; } = [];
+
+    /// <summary>Input topics, defaulting to <c>nlp.input</c> when none are configured.</summary>
+    public IReadOnlyList<string> EffectiveInputTopics => InputTopics.Count > 0 ? InputTopics : ["nlp.input"];
+}

@@ -1,0 +1,31 @@
+using System.ComponentModel.DataAnnotations;
+using StreamNlp.Models.Runtime;
+
+namespace StreamNlp.Worker.Configuration;
+
+/// <summary>Model settings, section <c>StreamNlp:Models</c>.</summary>
+public sealed class ModelOptions
+{
+    public const string Section = "StreamNlp:Models";
+
+    /// <summary>
+    /// Model registry folder (<c>&lt;task&gt;/&lt;version&gt;/</c> + <c>current</c>). Empty: the default models
+    /// shipped with the application. A folder without a task's model is seeded from those defaults.
+    /// </summary>
+    public string? Directory { get; set; }
+
+    /// <summary>Where the encoder is unpacked and checked. Default <c>~/.cache/streamnlp</c>.</summary>
+    public string? CacheDirectory { get; set; }
+
+    /// <summary>Token limit per text, [CLS] and [SEP] included; longer text is truncated and flagged. Default 256.</summary>
+    [Range(8, 512, ErrorMessage = "StreamNlp:Models:MaxTokens must be between {1} and {2} (the encoder's position limit is 512).")]
+    public int MaxTokens { get; set; } = 256;
+
+    /// <summary><c>Auto</c> (CUDA when it loads, else CPU), <c>Cpu</c> or <c>Cuda</c>. Default Auto.</summary>
+    [EnumDataType(typeof(ExecutionProvider), ErrorMessage = "StreamNlp:Models:ExecutionProvider must be Auto, Cpu or Cuda.")]
+    public ExecutionProvider ExecutionProvider { get; set; } = ExecutionProvider.Auto;
+
+    /// <summary>ONNX Runtime intra-op threads; 0 lets ONNX Runtime choose (one per core). Default 0.</summary>
+    [Range(0, 1024, ErrorMessage = "StreamNlp:Models:IntraOpThreads must be between {1} and {2}.")]
+    public int IntraOpThreads { get; set; }
+}

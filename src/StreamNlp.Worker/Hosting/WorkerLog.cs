@@ -1,0 +1,39 @@
+using Microsoft.Extensions.Logging;
+
+namespace StreamNlp.Worker.Hosting;
+
+/// <summary>Source-generated log messages of the enrichment worker (event ids 2000–2099).</summary>
+internal static partial class WorkerLog
+{
+    [LoggerMessage(EventId = 2000, Level = LogLevel.Information,
+        Message = "Enrichment worker consuming {Topics} as group {GroupId} on {Bootstrap} ({Mode}); output {Output}, dead letters {DeadLetters}")]
+    public static partial void Started(ILogger logger, string topics, string groupId, string bootstrap, string mode, string output, string deadLetters);
+
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "Inference failed for a batch of {Count} after retries; trying each record alone")]
+    public static partial void BatchInferenceFailed(ILogger logger, int count, Exception exception);
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Dead-lettered {Source}: {Reason} ({Detail})")]
+    public static partial void DeadLettered(ILogger logger, string source, string reason, string detail);
+
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Information,
+        Message = "Enrichment worker stopping: {Processed} records done ({DeadLetters} dead-lettered); committing offsets")]
+    public static partial void Stopping(ILogger logger, long processed, long deadLetters);
+
+    [LoggerMessage(EventId = 2004, Level = LogLevel.Error, Message = "Kafka consumer error: {Reason}")]
+    public static partial void ConsumeError(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 2005, Level = LogLevel.Critical, Message = "Enrichment worker failed; stopping without committing the batch in flight")]
+    public static partial void Failed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 2006, Level = LogLevel.Warning, Message = "Retrying {Operation} after attempt {Attempt}: {Reason}")]
+    public static partial void Retrying(ILogger logger, string operation, int attempt, string reason);
+
+    [LoggerMessage(EventId = 2007, Level = LogLevel.Information, Message = "Partitions assigned: {Partitions}")]
+    public static partial void PartitionsAssigned(ILogger logger, string partitions);
+
+    [LoggerMessage(EventId = 2008, Level = LogLevel.Information, Message = "Partitions revoked: {Partitions}")]
+    public static partial void PartitionsRevoked(ILogger logger, string partitions);
+
+    [LoggerMessage(EventId = 2009, Level = LogLevel.Debug, Message = "Batch of {Count} ({Tokens} padded tokens) done in {Milliseconds:F1} ms")]
+    public static partial void BatchDone(ILogger logger, int count, int tokens, double milliseconds);
+}

@@ -1,0 +1,7 @@
+using Confluent.Kafka;
+using StreamNlp.Worker.Ingestion;
+
+namespace StreamNlp.Worker.Publishing;
+
+/// <summary>What one consumed input becomes: an enriched record or a dead letter, ready to produce.</summary>
+public sealed record OutgoingRecord(string Topic, Message<byte[]?, byte[]> Message, ConsumedInput Input, bool IsDeadLetter);

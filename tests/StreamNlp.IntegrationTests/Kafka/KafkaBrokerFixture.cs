@@ -1,0 +1,100 @@
+using StreamNlp.Kafka.Embedded;
+using StreamNlp.Kafka.Topics;
+using Testcontainers.Kafka;
+
+namespace StreamNlp.IntegrationTests.Kafka;
+
+/// <summary>
+/// A Kafka broker for tests: real Apache Kafka through Testcontainers when a Docker engine answers,
+/// otherwise the embedded librdkafka mock cluster (1 broker). Set <c>STREAMNLP_KAFKA_TESTS=embedded</c>
+/// to force the embedded cluster.
+/// </summary>
+public sealed class KafkaBrokerFixture : IAsyncLifetime
+{
+    public const string EmbeddedKind = "embedded librdkafka mock cluster";
+    public const string ContainerKind = "Apache Kafka (Testcontainers)";
+
+    private const string KafkaImage = "apache/kafka:3.9.1";
+    private static readonly TimeSpan ContainerStartTimeout = TimeSpan.FromMinutes(3);
+
+    private KafkaContainer? _container;
+
+    public string BootstrapServers { get; private set; } = "";
+
+    public string BrokerKind { get; private set; } = "";
+
+    /// <summary>The embedded cluster, or null when the broker is a real Kafka.</summary>
+    public EmbeddedKafkaCluster? Embedded { get; private set; }
+
+    /// <summary>Why the real broker was not used, when it was not.</summary>
+    public string? FallbackReason { get; private set; }
+
+    public async Task InitializeAsync()
+    {
+        if (Environment.GetEnvironmentVariable("STREAMNLP_KAFKA_TESTS") == "embedded")
+        {
+            FallbackReason = "STREAMNLP_KAFKA_TESTS=embedded";
+        }
+        else if (!DockerMayAnswer())
+        {
+            FallbackReason = "no Docker engine (no DOCKER_HOST, no docker.sock)";
+        }
+        else if (await TryStartContainerAsync())
+        {
+            return;
+        }
+
+        Embedded = EmbeddedKafkaCluster.Start();
+        BootstrapServers = Embedded.BootstrapServers;
+        BrokerKind = EmbeddedKind;
+    }
+
+    public Task CreateTopicAsync(string name, int partitions) =>
+        TopicProvisioner.EnsureTopicsAsync(BootstrapServers, [new TopicSpec(name, partitions)], Embedded, CancellationToken.None);
+
+    /// <summary>One line for test output: which broker, where, and why not Docker.</summary>
+    public string Describe() =>
+        $"Broker: {BrokerKind} at {BootstrapServers}" +
+        (Embedded is null ? "" : $" (librdkafka: {EmbeddedKafkaCluster.NativeLibraryPath}; {FallbackReason})");
+
+    public async Task DisposeAsync()
+    {
+        Embedded?.Dispose();
+        if (_container is not null)
+        {
+            await _container.DisposeAsync();
+        }
+    }
+
+    private static bool DockerMayAnswer() =>
+        !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("DOCKER_HOST"))
+        || File.Exists("/var/run/docker.sock")
+        || File.Exists(Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".docker", "run", "docker.sock"))
+        || OperatingSystem.IsWindows();
+
+    private async Task<bool> TryStartContainerAsync()
+    {
+        try
+        {
+            _container = new KafkaBuilder(KafkaImage).Build();
+            using var timeout = new CancellationTokenSource(ContainerStartTimeout);
+            await _container.StartAsync(timeout.Token);
+            BootstrapServers = _container.GetBootstrapAddress();
+            BrokerKind = ContainerKind;
+            return true;
+        }
+#pragma warning disable CA1031 // Any failure to start Docker/Kafka means: use the embedded cluster.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            FallbackReason = $"Testcontainers failed: {ex.GetType().Name}: {ex.Message}";
+            if (_container is not null)
+            {
+                await _container.DisposeAsync();
+                _container = null;
+            }
+
+            return false;
+        }
+    }
+}

@@ -7,7 +7,9 @@ namespace StreamNlp.Models.Heads;
 /// and <see cref="AttentionMask"/> int64 [batch, seq]; output <see cref="Probabilities"/> float [batch, labels].</item>
 /// <item>Token heads (NER): inputs <see cref="HiddenStates"/> float [batch, seq, hidden] and
 /// <see cref="TokenFeatures"/> float [batch, seq, <see cref="Tokenization.TokenShapeFeatures.Count"/>];
-/// output <see cref="Probabilities"/> float [batch, seq, tags] (softmax over BIO tags per sub-token).</item>
+/// output <see cref="Probabilities"/> float [batch, seq, tags] (softmax over BIO tags per sub-token).
+/// A token head that looks at neighbouring positions (e.g. a convolution) also takes
+/// <see cref="AttentionMask"/>, so padding never leaks into real positions.</item>
 /// </list>
 /// </summary>
 public static class HeadContract

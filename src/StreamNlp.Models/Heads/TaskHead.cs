@@ -46,25 +46,27 @@ public sealed class TaskHead : IDisposable
     /// <summary>Runs the head on an encoded batch; returns its probabilities as a managed array.</summary>
     public float[] Run(EncodedBatch batch, RunOptions runOptions)
     {
-        if (!_isTokenHead)
+        // Feed exactly the inputs the graph declares: every head takes the hidden states; sequence heads
+        // the attention mask; token heads the shape features (and the mask, when they look at neighbours).
+        using var features = _isTokenHead
+            ? OrtValue.CreateTensorValueFromMemory(BuildTokenFeatures(batch), [batch.BatchSize, batch.SequenceLength, TokenShapeFeatures.Count])
+            : null;
+        var names = new List<string>(3);
+        var values = new List<OrtValue>(3);
+        foreach (var input in _session.InputNames)
         {
-            using var outputs = _session.Run(
-                runOptions,
-                [HeadContract.HiddenStates, HeadContract.AttentionMask],
-                [batch.HiddenStates, batch.AttentionMask],
-                [HeadContract.Probabilities]);
-            return outputs[0].GetTensorDataAsSpan<float>().ToArray();
+            names.Add(input);
+            values.Add(input switch
+            {
+                HeadContract.HiddenStates => batch.HiddenStates,
+                HeadContract.AttentionMask => batch.AttentionMask,
+                HeadContract.TokenFeatures when features is not null => features,
+                _ => throw new ModelIntegrityException($"{Task.ToName()} head {Version} has an unknown input '{input}'."),
+            });
         }
 
-        var features = BuildTokenFeatures(batch);
-        using var featureValue = OrtValue.CreateTensorValueFromMemory(
-            features, [batch.BatchSize, batch.SequenceLength, TokenShapeFeatures.Count]);
-        using var tokenOutputs = _session.Run(
-            runOptions,
-            [HeadContract.HiddenStates, HeadContract.TokenFeatures],
-            [batch.HiddenStates, featureValue],
-            [HeadContract.Probabilities]);
-        return tokenOutputs[0].GetTensorDataAsSpan<float>().ToArray();
+        using var outputs = _session.Run(runOptions, names, values, [HeadContract.Probabilities]);
+        return outputs[0].GetTensorDataAsSpan<float>().ToArray();
     }
 
     /// <summary>Shape features of the word under each position; zeros for [CLS], [SEP] and padding.</summary>
@@ -74,20 +76,7 @@ public sealed class TaskHead : IDisposable
         var features = new float[batch.BatchSize * batch.SequenceLength * f];
         for (var b = 0; b < batch.BatchSize; b++)
         {
-            var text = batch.Texts[b];
-            for (var p = 0; p < text.Length; p++)
-            {
-                var word = text.WordIndex[p];
-                if (word < 0)
-                {
-                    continue;
-                }
-
-                var span = text.Words[word];
-                TokenShapeFeatures.Compute(
-                    text.Text.AsSpan(span.Start, span.Length),
-                    features.AsSpan(((b * batch.SequenceLength) + p) * f, f));
-            }
+            TokenShapeFeatures.ComputeForPositions(batch.Texts[b], features.AsSpan(b * batch.SequenceLength * f));
         }
 
         return features;

@@ -44,4 +44,21 @@ public static class TokenShapeFeatures
         destination[3] = letters > 0 && lower == letters ? 1f : 0f;
         destination[4] = letters == 0 && digits == 0 ? 1f : 0f;
     }
+
+    /// <summary>
+    /// Writes the features of every position of <paramref name="text"/> ([CLS] and [SEP] get zeros) into
+    /// <paramref name="destination"/>, <see cref="TokenizedText.Length"/> × <see cref="Count"/> values.
+    /// </summary>
+    public static void ComputeForPositions(TokenizedText text, Span<float> destination)
+    {
+        for (var p = 0; p < text.Length; p++)
+        {
+            var word = text.WordIndex[p];
+            if (word >= 0)
+            {
+                var span = text.Words[word];
+                Compute(text.Text.AsSpan(span.Start, span.Length), destination.Slice(p * Count, Count));
+            }
+        }
+    }
 }

@@ -80,6 +80,42 @@ public sealed class FeatureExtractor(TextTokenizer tokenizer, EncoderSession enc
         return new WordFeatures(tokenized, offsets, features, dimension);
     }
 
+    /// <summary>Hidden states of every non-padding position of each text, plus their shape features.</summary>
+    public TokenStates TokenStates(IReadOnlyList<string> texts, IProgress<EncodingProgress>? progress = null, string stage = "encode")
+    {
+        var hidden = encoder.HiddenSize;
+        var tokenized = texts.Select(t => tokenizer.Tokenize(t, maxTokens)).ToArray();
+        var offsets = new int[texts.Count + 1];
+        for (var i = 0; i < tokenized.Length; i++)
+        {
+            offsets[i + 1] = offsets[i] + tokenized[i].Length;
+        }
+
+        var states = Cached("states", texts, () =>
+        {
+            var result = new float[offsets[^1] * hidden];
+            EncodeInBatches(tokenized, progress, stage, (batch, indices) =>
+            {
+                var data = batch.HiddenStatesData;
+                for (var b = 0; b < indices.Count; b++)
+                {
+                    var length = batch.Texts[b].Length;
+                    data.Slice(b * batch.SequenceLength * hidden, length * hidden)
+                        .CopyTo(result.AsSpan(offsets[indices[b]] * hidden, length * hidden));
+                }
+            });
+            return result;
+        });
+
+        var shape = new float[offsets[^1] * TokenShapeFeatures.Count];
+        for (var i = 0; i < tokenized.Length; i++)
+        {
+            TokenShapeFeatures.ComputeForPositions(tokenized[i], shape.AsSpan(offsets[i] * TokenShapeFeatures.Count));
+        }
+
+        return new TokenStates(tokenized, offsets, states, shape, hidden);
+    }
+
     private void EncodeInBatches(TokenizedText[] tokenized, IProgress<EncodingProgress>? progress, string stage, Action<EncodedBatch, IReadOnlyList<int>> consume)
     {
         var order = Enumerable.Range(0, tokenized.Length).OrderBy(i => tokenized[i].Length).ToArray();

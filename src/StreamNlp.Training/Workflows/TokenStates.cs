@@ -1,0 +1,21 @@
+using StreamNlp.Models.Tokenization;
+
+namespace StreamNlp.Training.Workflows;
+
+/// <summary>
+/// The encoder's hidden state at every position ([CLS] … [SEP], no padding) of each text: text
+/// <c>i</c> occupies rows <c>Offsets[i]</c> to <c>Offsets[i + 1]</c> of <see cref="States"/>, each
+/// <see cref="HiddenSize"/> wide. <see cref="Shape"/> holds the matching
+/// <see cref="TokenShapeFeatures"/> rows (zeros for [CLS] and [SEP]). This is what sequence-aware
+/// heads (attention, recurrent, convolutional) train on.
+/// </summary>
+public sealed record TokenStates(IReadOnlyList<TokenizedText> Texts, int[] Offsets, float[] States, float[] Shape, int HiddenSize)
+{
+    public int PositionCount => Offsets[^1];
+
+    public int Length(int text) => Offsets[text + 1] - Offsets[text];
+
+    public ReadOnlySpan<float> StatesOf(int text) => States.AsSpan(Offsets[text] * HiddenSize, Length(text) * HiddenSize);
+
+    public ReadOnlySpan<float> ShapeOf(int text) => Shape.AsSpan(Offsets[text] * TokenShapeFeatures.Count, Length(text) * TokenShapeFeatures.Count);
+}

@@ -11,6 +11,7 @@ using StreamNlp.Training.Data;
 using StreamNlp.Training.Evaluation;
 using StreamNlp.Training.Export;
 using StreamNlp.Training.NeuralNetworks;
+using StreamNlp.Training.Reports;
 
 namespace StreamNlp.Training.Workflows;
 
@@ -50,9 +51,8 @@ public sealed class HeadTrainingWorkflow(FeatureExtractor features, EncoderDescr
             [.. devKnown.Select(d => d.Label), .. unknown.Select(d => d.Label)],
             [.. predicted, .. unknown.Select(_ => labels[0])]);
 
-        return Register(request, "mean-pool-" + Describe(request.Options), labels, result, clock, train.Count, dev.Count,
-            new Dictionary<string, double> { ["accuracy"] = metrics.Accuracy, ["macroF1"] = metrics.MacroF1 },
-            metrics.FormatReport(),
+        return Register(request, "mean-pool-" + Describe(request.Options), labels, result.Epochs, result.BestEpoch, clock, train.Count, dev.Count,
+            HeadEvaluation.FromClassification(metrics),
             dir => HeadOnnxExporter.ExportSequenceHead(result.Model, hidden, Path.Combine(dir, HeadContract.FileName)));
     }
 
@@ -70,39 +70,47 @@ public sealed class HeadTrainingWorkflow(FeatureExtractor features, EncoderDescr
         var trainSet = new TrainingSet(trainData.Features.Features, trainData.Features.Dimension, trainData.WordLabels, tagSet.Count);
         var devSet = new TrainingSet(devData.Features.Features, devData.Features.Dimension, devData.WordLabels, tagSet.Count);
 
-        EntityMetrics DevEntities(DenseClassifier model) => NerAlignment.Evaluate(model, devData, dev, tagSet);
-        var result = DenseClassifierTrainer.Train(trainSet, devSet, request.Options, m => DevEntities(m).Overall.F1, epochs, ct);
-        var metrics = DevEntities(result.Model);
+        var result = DenseClassifierTrainer.Train(
+            trainSet, devSet, request.Options, m => NerAlignment.Evaluate(m, devData, dev, tagSet).Overall.F1, epochs, ct);
+        var predicted = NerAlignment.PredictTokenTags(result.Model, devData, tagSet);
 
-        return Register(request, "token-" + Describe(request.Options), tagSet.Labels, result, clock, train.Count, dev.Count,
-            new Dictionary<string, double>
-            {
-                ["precision"] = metrics.Overall.Precision,
-                ["recall"] = metrics.Overall.Recall,
-                ["f1"] = metrics.Overall.F1,
-            },
-            metrics.FormatReport(),
+        return Register(request, "token-" + Describe(request.Options), tagSet.Labels, result.Epochs, result.BestEpoch, clock, train.Count, dev.Count,
+            NerEvaluation(dev, predicted, tagSet),
             dir => HeadOnnxExporter.ExportTokenHead(result.Model, features.HiddenSize, TokenShapeFeatures.Count, Path.Combine(dir, HeadContract.FileName)));
     }
 
-    private TrainOutcome Register(
+    /// <summary>Entity scores and the token-tag confusion of predicted CoNLL tags against gold.</summary>
+    public static HeadEvaluation NerEvaluation(IReadOnlyList<ConllSentence> gold, IReadOnlyList<IReadOnlyList<string>> predicted, BioTagSet tagSet) =>
+        HeadEvaluation.FromEntities(
+            EntityMetrics.FromTags([.. gold.Select(s => s.Tags)], predicted),
+            ClassificationMetrics.Compute(tagSet.Labels, [.. gold.SelectMany(s => s.Tags)], [.. predicted.SelectMany(p => p)]));
+
+    /// <summary>
+    /// Exports a trained head into a new registry version with its report and manifest, and makes it
+    /// current when the request asks to. Shared by every head kind.
+    /// </summary>
+    public TrainOutcome Register(
         TrainRequest request,
         string kind,
         IReadOnlyList<string> labels,
-        DenseClassifierTrainingResult result,
+        IReadOnlyList<EpochReport> epochs,
+        int bestEpoch,
         Stopwatch clock,
         int trainCount,
         int devCount,
-        Dictionary<string, double> metrics,
-        string report,
-        Action<string> export)
+        HeadEvaluation evaluation,
+        Action<string> export,
+        IReadOnlyDictionary<string, string>? settings = null)
     {
         var registry = new ModelRegistry(request.ModelsRoot);
         var version = registry.NextVersion(request.Task);
         var directory = registry.VersionDirectory(request.Task, version);
         Directory.CreateDirectory(directory);
         export(directory);
-        File.WriteAllText(Path.Combine(directory, "report.txt"), report);
+        File.WriteAllText(Path.Combine(directory, "report.txt"), evaluation.Text);
+        var reportFiles = TrainingReportWriter.Write(
+            directory, $"{request.Task.ToName()} {version} ({kind})", evaluation.MetricName, epochs, bestEpoch,
+            evaluation.Detail, evaluation.MatrixLabels, evaluation.Confusion);
         var manifest = ModelRegistry.WriteManifest(directory, new HeadManifest
         {
             Task = request.Task.ToName(),
@@ -112,7 +120,7 @@ public sealed class HeadTrainingWorkflow(FeatureExtractor features, EncoderDescr
             CreatedAt = DateTimeOffset.UtcNow,
             Encoder = new EncoderReference(encoder.Name, encoder.ModelSha256),
             Files = new Dictionary<string, string>(),
-            Metrics = metrics,
+            Metrics = evaluation.Metrics,
             Training = new TrainingRecord
             {
                 TrainFile = Path.GetFileName(request.TrainFile),
@@ -120,17 +128,17 @@ public sealed class HeadTrainingWorkflow(FeatureExtractor features, EncoderDescr
                 DevFile = Path.GetFileName(request.DevFile),
                 TrainExamples = trainCount,
                 DevExamples = devCount,
-                Epochs = result.Epochs.Count,
+                Epochs = epochs.Count,
                 Seconds = Math.Round(clock.Elapsed.TotalSeconds, 1),
-                Settings = Settings(request.Options, result.BestEpoch),
+                Settings = settings ?? Settings(request.Options, bestEpoch),
             },
-        }, [HeadContract.FileName, "report.txt"]);
+        }, [HeadContract.FileName, "report.txt", .. reportFiles]);
         if (request.Promote)
         {
             registry.Promote(request.Task, version, encoder.ModelSha256);
         }
 
-        return new TrainOutcome(manifest, directory, result.Epochs, result.BestEpoch, report);
+        return new TrainOutcome(manifest, directory, epochs, bestEpoch, evaluation.Text);
     }
 
     private static string Describe(DenseClassifierOptions options) =>

@@ -7,5 +7,7 @@ var root = new RootCommand("StreamNlp: Kafka in, one encoder pass, topic + senti
     ProduceCommand.Create(),
     ConsumeCommand.Create(),
     TrainCommand.Create(),
+    EvalCommand.Create(),
+    ModelsCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync().ConfigureAwait(false);

@@ -8,6 +8,8 @@ namespace StreamNlp.Core.Contracts;
     DefaultIgnoreCondition = JsonIgnoreCondition.Never,
     UseStringEnumConverter = true)]
 [JsonSerializable(typeof(EnrichedRecord))]
+[JsonSerializable(typeof(ModelUpdatedEvent))]
+[JsonSerializable(typeof(ReviewItem))]
 public sealed partial class ContractsJsonContext : JsonSerializerContext
 {
     /// <summary>
@@ -17,6 +19,12 @@ public sealed partial class ContractsJsonContext : JsonSerializerContext
     /// </summary>
     public static ContractsJsonContext Readable { get; } = new(new System.Text.Json.JsonSerializerOptions
     {
+        // Options given here replace the attribute's, so its settings are repeated.
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        WriteIndented = false,
+        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+        Converters = { new JsonStringEnumConverter() },
+        // Metrics can be NaN (e.g. F1 with no entities); write them rather than fail.
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
     });
 }

@@ -35,6 +35,29 @@ public sealed class EncodedBatch(
     /// <summary>The hidden states as managed memory, row-major [batch, seq, hidden].</summary>
     public ReadOnlySpan<float> HiddenStatesData => HiddenStates.GetTensorDataAsSpan<float>();
 
+    /// <summary>
+    /// A batch built from encoder states computed earlier (e.g. cached for training): each text's
+    /// rows (<c>[CLS]</c> … <c>[SEP]</c>, <paramref name="hiddenSize"/> floats each) are padded to the
+    /// longest text with zeros and a zero mask, exactly as <see cref="EncoderSession.Run"/> lays them out.
+    /// Lets a head be scored on cached states without running the encoder again.
+    /// </summary>
+    public static EncodedBatch FromStates(IReadOnlyList<TokenizedText> texts, IReadOnlyList<ReadOnlyMemory<float>> states, int hiddenSize)
+    {
+        var batch = texts.Count;
+        var seq = texts.Max(t => t.Length);
+        var hidden = new float[batch * seq * hiddenSize];
+        var mask = new long[batch * seq];
+        for (var b = 0; b < batch; b++)
+        {
+            states[b].Span.CopyTo(hidden.AsSpan(b * seq * hiddenSize));
+            mask.AsSpan(b * seq, texts[b].Length).Fill(1);
+        }
+
+        var hiddenValue = OrtValue.CreateTensorValueFromMemory(hidden, [batch, seq, hiddenSize]);
+        var maskValue = OrtValue.CreateTensorValueFromMemory(mask, [batch, seq]);
+        return new EncodedBatch(texts, batch, seq, hiddenSize, hiddenValue, maskValue, hiddenValue, mask);
+    }
+
     public void Dispose()
     {
         outputs.Dispose();

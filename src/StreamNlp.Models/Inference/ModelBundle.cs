@@ -94,6 +94,24 @@ public sealed class ModelBundle : IDisposable
         return bundle;
     }
 
+    /// <summary>
+    /// A bundle that shares this one's tokenizer and encoder and serves <paramref name="head"/> for its
+    /// task instead of the current head. The caller disposes the replaced head once no batch uses it.
+    /// </summary>
+    public ModelBundle WithHead(TaskHead head)
+    {
+        var heads = Heads.ToDictionary();
+        heads[head.Task] = head;
+        return new ModelBundle(Tokenizer, Encoder, heads, Provider);
+    }
+
+    /// <summary>Loads one version of a task's head from a registry, checked against its manifest and this encoder.</summary>
+    public TaskHead LoadHead(ModelRegistry registry, NlpTask task, string version, InferenceSettings settings, ILogger? logger = null)
+    {
+        var manifest = registry.Verify(task, version, Encoder.Files.Descriptor.ModelSha256);
+        return new TaskHead(task, registry.VersionDirectory(task, version), manifest, new SessionFactory(settings, logger));
+    }
+
     /// <summary>Tokenizes with the given token limit.</summary>
     public TokenizedText Tokenize(string text, int maxTokens) => Tokenizer.Tokenize(text, maxTokens);
 

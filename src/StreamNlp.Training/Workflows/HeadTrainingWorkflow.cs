@@ -85,10 +85,7 @@ public sealed class HeadTrainingWorkflow(FeatureExtractor features, EncoderDescr
             EntityMetrics.FromTags([.. gold.Select(s => s.Tags)], predicted),
             ClassificationMetrics.Compute(tagSet.Labels, [.. gold.SelectMany(s => s.Tags)], [.. predicted.SelectMany(p => p)]));
 
-    /// <summary>
-    /// Exports a trained head into a new registry version with its report and manifest, and makes it
-    /// current when the request asks to. Shared by every head kind.
-    /// </summary>
+    /// <summary>Registers a head trained from the request's files (see <see cref="HeadRegistration"/>).</summary>
     public TrainOutcome Register(
         TrainRequest request,
         string kind,
@@ -102,43 +99,19 @@ public sealed class HeadTrainingWorkflow(FeatureExtractor features, EncoderDescr
         Action<string> export,
         IReadOnlyDictionary<string, string>? settings = null)
     {
-        var registry = new ModelRegistry(request.ModelsRoot);
-        var version = registry.NextVersion(request.Task);
-        var directory = registry.VersionDirectory(request.Task, version);
-        Directory.CreateDirectory(directory);
-        export(directory);
-        File.WriteAllText(Path.Combine(directory, "report.txt"), evaluation.Text);
-        var reportFiles = TrainingReportWriter.Write(
-            directory, $"{request.Task.ToName()} {version} ({kind})", evaluation.MetricName, epochs, bestEpoch,
-            evaluation.Detail, evaluation.MatrixLabels, evaluation.Confusion);
-        var manifest = ModelRegistry.WriteManifest(directory, new HeadManifest
+        var record = new TrainingRecord
         {
-            Task = request.Task.ToName(),
-            Version = version,
-            Kind = kind,
-            Labels = labels,
-            CreatedAt = DateTimeOffset.UtcNow,
-            Encoder = new EncoderReference(encoder.Name, encoder.ModelSha256),
-            Files = new Dictionary<string, string>(),
-            Metrics = evaluation.Metrics,
-            Training = new TrainingRecord
-            {
-                TrainFile = Path.GetFileName(request.TrainFile),
-                TrainSha256 = FileHash.Sha256Of(request.TrainFile),
-                DevFile = Path.GetFileName(request.DevFile),
-                TrainExamples = trainCount,
-                DevExamples = devCount,
-                Epochs = epochs.Count,
-                Seconds = Math.Round(clock.Elapsed.TotalSeconds, 1),
-                Settings = settings ?? Settings(request.Options, bestEpoch),
-            },
-        }, [HeadContract.FileName, "report.txt", .. reportFiles]);
-        if (request.Promote)
-        {
-            registry.Promote(request.Task, version, encoder.ModelSha256);
-        }
-
-        return new TrainOutcome(manifest, directory, epochs, bestEpoch, evaluation.Text);
+            TrainFile = Path.GetFileName(request.TrainFile),
+            TrainSha256 = FileHash.Sha256Of(request.TrainFile),
+            DevFile = Path.GetFileName(request.DevFile),
+            TrainExamples = trainCount,
+            DevExamples = devCount,
+            Epochs = epochs.Count,
+            Seconds = Math.Round(clock.Elapsed.TotalSeconds, 1),
+            Settings = settings ?? Settings(request.Options, bestEpoch),
+        };
+        return HeadRegistration.Register(
+            new ModelRegistry(request.ModelsRoot), request.Task, encoder, kind, labels, epochs, bestEpoch, record, evaluation, export, request.Promote);
     }
 
     private static string Describe(DenseClassifierOptions options) =>

@@ -21,6 +21,18 @@ public sealed class KafkaOptions
     [Required(AllowEmptyStrings = false, ErrorMessage = "StreamNlp:Kafka:DeadLetterTopic is required.")]
     public string DeadLetterTopic { get; set; } = "nlp.deadletter";
 
+    /// <summary>Compacted topic of <c>model-updated</c> events (key: task). Default <c>nlp.models</c>.</summary>
+    [Required(AllowEmptyStrings = false, ErrorMessage = "StreamNlp:Kafka:ModelsTopic is required.")]
+    public string ModelsTopic { get; set; } = "nlp.models";
+
+    /// <summary>Low-confidence results for people to review. Default <c>nlp.review</c>.</summary>
+    [Required(AllowEmptyStrings = false, ErrorMessage = "StreamNlp:Kafka:ReviewTopic is required.")]
+    public string ReviewTopic { get; set; } = "nlp.review";
+
+    /// <summary>Labels from people or systems, read by the retrainer. Default <c>nlp.feedback</c>.</summary>
+    [Required(AllowEmptyStrings = false, ErrorMessage = "StreamNlp:Kafka:FeedbackTopic is required.")]
+    public string FeedbackTopic { get; set; } = "nlp.feedback";
+
     /// <summary>Consumer group of the enrichment workers. Default <c>streamnlp-enrichment</c>.</summary>
     [Required(AllowEmptyStrings = false, ErrorMessage = "StreamNlp:Kafka:GroupId is required.")]
     public string GroupId { get; set; } = "streamnlp-enrichment";

@@ -30,6 +30,7 @@ public sealed class EnrichmentWorker(
     IOptions<BatchingOptions> batchingOptions,
     IOptions<InputOptions> inputOptions,
     IOptions<ModelOptions> modelOptions,
+    IOptions<ReviewOptions> reviewOptions,
     IModelBundleProvider models,
     ResiliencePipelineProvider<string> pipelines,
     TimeProvider time,
@@ -56,8 +57,10 @@ public sealed class EnrichmentWorker(
         if (kafka.CreateTopics && kafka.BootstrapServers is { } bootstrap)
         {
             var specs = kafka.EffectiveInputTopics.Append(kafka.OutputTopic).Append(kafka.DeadLetterTopic)
+                .Append(kafka.ReviewTopic).Append(kafka.FeedbackTopic)
                 .Distinct(StringComparer.Ordinal)
                 .Select(t => new TopicSpec(t, kafka.Partitions))
+                .Append(new TopicSpec(kafka.ModelsTopic, 1, Compacted: true))
                 .ToList();
             await TopicProvisioner.EnsureTopicsAsync(bootstrap, specs, embedded, cancellationToken).ConfigureAwait(false);
         }
@@ -96,7 +99,8 @@ public sealed class EnrichmentWorker(
         }
 
         var deadLetters = new DeadLetterFactory(kafka.DeadLetterTopic, time);
-        var enricher = new BatchEnricher(models, kafka.OutputTopic, deadLetters, pipelines.GetPipeline(ResiliencePipelineKeys.Inference), time, logger);
+        var review = new ReviewRouter(kafka.ReviewTopic, reviewOptions.Value);
+        var enricher = new BatchEnricher(models, kafka.OutputTopic, deadLetters, review, pipelines.GetPipeline(ResiliencePipelineKeys.Inference), time, logger);
         var channel = Channel.CreateBounded<ConsumedInput>(new BoundedChannelOptions(batching.ChannelCapacity)
         {
             SingleReader = true,
@@ -139,21 +143,35 @@ public sealed class EnrichmentWorker(
                     break; // the consume loop ended
                 }
 
+                // Between batches: swap in heads that were promoted or rolled back since the last batch.
+                foreach (var swap in models.ApplyPendingUpdates())
+                {
+                    if (swap.Error is null)
+                    {
+                        WorkerLog.HeadSwapped(logger, swap.Task.ToString(), swap.FromVersion, swap.ToVersion);
+                    }
+                    else
+                    {
+                        WorkerLog.HeadSwapFailed(logger, swap.Task.ToString(), swap.ToVersion, swap.FromVersion, swap.Error);
+                    }
+                }
+
                 // The batch in flight finishes even when stop is requested: it is bounded by the host's shutdown timeout.
                 var started = Stopwatch.GetTimestamp();
                 var records = await enricher.EnrichAsync(batch, CancellationToken.None).ConfigureAwait(false);
                 await sink.DeliverAsync(records, NextOffsets(batch), CancellationToken.None).ConfigureAwait(false);
                 foreach (var record in records)
                 {
-                    if (record.IsDeadLetter)
+                    switch (record.Kind)
                     {
-                        Interlocked.Increment(ref _deadLettered);
-                        WorkerLog.DeadLettered(logger, record.Input.Source.ToString(),
-                            record.Input.Parsed.ErrorCode ?? InputErrors.InferenceFailed, record.Input.Parsed.ErrorDetail ?? "");
-                    }
-                    else
-                    {
-                        Interlocked.Increment(ref _processed);
+                        case OutgoingKind.DeadLetter:
+                            Interlocked.Increment(ref _deadLettered);
+                            WorkerLog.DeadLettered(logger, record.Input.Source.ToString(),
+                                record.Input.Parsed.ErrorCode ?? InputErrors.InferenceFailed, record.Input.Parsed.ErrorDetail ?? "");
+                            break;
+                        case OutgoingKind.Enriched:
+                            Interlocked.Increment(ref _processed);
+                            break;
                     }
                 }
 

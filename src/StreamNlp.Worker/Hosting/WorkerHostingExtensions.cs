@@ -9,6 +9,7 @@ using Polly;
 using Polly.Retry;
 using StreamNlp.Worker.Configuration;
 using StreamNlp.Worker.Inference;
+using StreamNlp.Worker.ModelUpdates;
 
 namespace StreamNlp.Worker.Hosting;
 
@@ -28,16 +29,24 @@ public static class WorkerHostingExtensions
         services.AddStreamNlpResilience();
         services.AddSingleton<EnrichmentWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<EnrichmentWorker>());
+        services.AddHostedService<ModelUpdateListener>();
         return builder;
     }
 
     public static IServiceCollection AddStreamNlpOptions(this IServiceCollection services)
     {
+        if (services.Any(d => d.ServiceType == typeof(StreamNlpOptionsMarker)))
+        {
+            return services; // the worker and the retrainer share these; register them once
+        }
+
+        services.AddSingleton<StreamNlpOptionsMarker>();
         services.AddOptions<KafkaOptions>().BindConfiguration(KafkaOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IValidateOptions<KafkaOptions>, KafkaOptionsValidator>();
         services.AddOptions<BatchingOptions>().BindConfiguration(BatchingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ModelOptions>().BindConfiguration(ModelOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<InputOptions>().BindConfiguration(InputOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ReviewOptions>().BindConfiguration(ReviewOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<RetryOptions>().BindConfiguration(RetryOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         return services;
     }
@@ -77,4 +86,6 @@ public static class WorkerHostingExtensions
             return default;
         },
     };
+
+    private sealed class StreamNlpOptionsMarker;
 }

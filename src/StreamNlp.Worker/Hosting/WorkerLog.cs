@@ -36,4 +36,16 @@ internal static partial class WorkerLog
 
     [LoggerMessage(EventId = 2009, Level = LogLevel.Debug, Message = "Batch of {Count} ({Tokens} padded tokens) done in {Milliseconds:F1} ms")]
     public static partial void BatchDone(ILogger logger, int count, int tokens, double milliseconds);
+
+    [LoggerMessage(EventId = 2010, Level = LogLevel.Information, Message = "Swapped {Task} head {From} -> {To} between batches")]
+    public static partial void HeadSwapped(ILogger logger, string task, string from, string to);
+
+    [LoggerMessage(EventId = 2011, Level = LogLevel.Error, Message = "Could not swap {Task} head to {To}; still serving {From}: {Reason}")]
+    public static partial void HeadSwapFailed(ILogger logger, string task, string to, string from, string reason);
+
+    [LoggerMessage(EventId = 2012, Level = LogLevel.Information, Message = "Model update received: {Task} -> {Version} ({Reason})")]
+    public static partial void ModelUpdateReceived(ILogger logger, string task, string version, string reason);
+
+    [LoggerMessage(EventId = 2013, Level = LogLevel.Warning, Message = "Ignoring a malformed model-updated event at {Source}: {Reason}")]
+    public static partial void ModelUpdateMalformed(ILogger logger, string source, string reason);
 }

@@ -21,6 +21,7 @@ public sealed class BatchEnricher(
     IModelBundleProvider models,
     string outputTopic,
     DeadLetterFactory deadLetters,
+    ReviewRouter review,
     ResiliencePipeline inferencePipeline,
     TimeProvider time,
     ILogger logger)
@@ -75,19 +76,23 @@ public sealed class BatchEnricher(
             }
             else
             {
-                records.Add(Enriched(input, annotations[input], versions, now, nowTimestamp));
+                var enriched = Enriched(input, annotations[input], versions, now, nowTimestamp, out var id);
+                records.Add(enriched);
+                records.AddRange(review.ItemsFor(input, id, annotations[input], versions));
             }
         }
 
         return records;
     }
 
-    private OutgoingRecord Enriched(ConsumedInput input, TextAnnotation annotation, IReadOnlyDictionary<string, string> versions, DateTimeOffset now, long nowTimestamp)
+    private OutgoingRecord Enriched(
+        ConsumedInput input, TextAnnotation annotation, IReadOnlyDictionary<string, string> versions, DateTimeOffset now, long nowTimestamp, out string id)
     {
         var source = input.Source;
+        id = input.Parsed.Id ?? source.ToString();
         var record = new EnrichedRecord
         {
-            Id = input.Parsed.Id ?? source.ToString(),
+            Id = id,
             Text = input.Parsed.Text!,
             Classification = annotation.Classification,
             Sentiment = annotation.Sentiment,
@@ -107,6 +112,6 @@ public sealed class BatchEnricher(
             Key = input.Key,
             Value = JsonSerializer.SerializeToUtf8Bytes(record, ContractsJsonContext.Readable.EnrichedRecord),
         };
-        return new OutgoingRecord(outputTopic, message, input, IsDeadLetter: false);
+        return new OutgoingRecord(outputTopic, message, input, OutgoingKind.Enriched);
     }
 }

@@ -1,5 +1,7 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using StreamNlp.Core.Tasks;
 using StreamNlp.Models.Encoders;
 using StreamNlp.Models.Inference;
 using StreamNlp.Models.Registry;
@@ -15,9 +17,52 @@ namespace StreamNlp.Worker.Inference;
 /// </summary>
 public sealed class ModelBundleProvider(IOptions<ModelOptions> options, ILogger<ModelBundleProvider> logger) : IModelBundleProvider, IDisposable
 {
-    private readonly Lazy<ModelBundle> _bundle = new(() => Load(options.Value, logger));
+    private readonly Lazy<ModelBundle> _initial = new(() => Load(options.Value, logger));
+    private readonly ConcurrentDictionary<NlpTask, string> _pending = new();
+    private ModelRegistry? _registry;
+    private ModelBundle? _current;
 
-    public ModelBundle Current => _bundle.Value;
+    public ModelBundle Current => Volatile.Read(ref _current) ?? _initial.Value;
+
+    public void RequestUpdate(NlpTask task, string version) => _pending[task] = version;
+
+    public IReadOnlyList<HeadSwap> ApplyPendingUpdates()
+    {
+        if (_pending.IsEmpty)
+        {
+            return [];
+        }
+
+        var swaps = new List<HeadSwap>();
+        foreach (var task in _pending.Keys.ToList())
+        {
+            if (!_pending.TryRemove(task, out var version))
+            {
+                continue;
+            }
+
+            var bundle = Current;
+            if (!bundle.Heads.TryGetValue(task, out var old) || old.Version == version)
+            {
+                continue;
+            }
+
+            try
+            {
+                _registry ??= OpenRegistry(options.Value);
+                var head = bundle.LoadHead(_registry, task, version, Settings(options.Value), logger);
+                Volatile.Write(ref _current, bundle.WithHead(head));
+                old.Dispose(); // no batch is in flight: the loop calls this between batches
+                swaps.Add(new HeadSwap(task, old.Version, version));
+            }
+            catch (Exception ex) when (ex is ModelIntegrityException or IOException or Microsoft.ML.OnnxRuntime.OnnxRuntimeException)
+            {
+                swaps.Add(new HeadSwap(task, old.Version, version, ex.Message));
+            }
+        }
+
+        return swaps;
+    }
 
     /// <summary>The folder of models shipped with the application.</summary>
     public static string DefaultModelsDirectory => Path.Combine(AppContext.BaseDirectory, "models");
@@ -43,15 +88,16 @@ public sealed class ModelBundleProvider(IOptions<ModelOptions> options, ILogger<
     {
         var registry = OpenRegistry(options);
         var cache = new EncoderCache(options.CacheDirectory ?? EncoderCache.DefaultDirectory);
-        var settings = new InferenceSettings(options.ExecutionProvider, options.IntraOpThreads);
-        return ModelBundle.Load(registry, cache, settings, logger);
+        return ModelBundle.Load(registry, cache, Settings(options), logger);
     }
+
+    private static InferenceSettings Settings(ModelOptions options) => new(options.ExecutionProvider, options.IntraOpThreads);
 
     public void Dispose()
     {
-        if (_bundle.IsValueCreated)
+        if (_initial.IsValueCreated)
         {
-            _bundle.Value.Dispose();
+            Current.Dispose();
         }
     }
 }

@@ -35,6 +35,6 @@ public sealed class DeadLetterFactory(string deadLetterTopic, TimeProvider time)
             Value = input.Value ?? [],
             Headers = headers,
         };
-        return new OutgoingRecord(deadLetterTopic, message, input, IsDeadLetter: true);
+        return new OutgoingRecord(deadLetterTopic, message, input, OutgoingKind.DeadLetter);
     }
 }

@@ -3,5 +3,8 @@ using StreamNlp.Worker.Ingestion;
 
 namespace StreamNlp.Worker.Publishing;
 
-/// <summary>What one consumed input becomes: an enriched record or a dead letter, ready to produce.</summary>
-public sealed record OutgoingRecord(string Topic, Message<byte[]?, byte[]> Message, ConsumedInput Input, bool IsDeadLetter);
+/// <summary>What one consumed input becomes: an enriched record or a dead letter (plus, for unsure results, review items), ready to produce.</summary>
+public sealed record OutgoingRecord(string Topic, Message<byte[]?, byte[]> Message, ConsumedInput Input, OutgoingKind Kind)
+{
+    public bool IsDeadLetter => Kind == OutgoingKind.DeadLetter;
+}

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using StreamNlp.IntegrationTests.Kafka;
+using StreamNlp.Retrainer.Hosting;
 using StreamNlp.Worker.Hosting;
 
 namespace StreamNlp.IntegrationTests.Worker;
@@ -22,7 +23,7 @@ internal sealed class WorkerTestHost : IAsyncDisposable
 
     public EnrichmentWorker Worker => Host.Services.GetRequiredService<EnrichmentWorker>();
 
-    public static IHost Build(KafkaBrokerFixture broker, TestTopics topics, IDictionary<string, string?>? settings = null)
+    public static IHost Build(KafkaBrokerFixture broker, TestTopics topics, IDictionary<string, string?>? settings = null, bool withRetrainer = false)
     {
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
@@ -37,6 +38,10 @@ internal sealed class WorkerTestHost : IAsyncDisposable
             ["StreamNlp:Kafka:OutputTopic"] = topics.Output,
             ["StreamNlp:Kafka:DeadLetterTopic"] = topics.DeadLetter,
             ["StreamNlp:Kafka:GroupId"] = topics.Group,
+            ["StreamNlp:Kafka:FeedbackTopic"] = topics.Feedback,
+            ["StreamNlp:Kafka:ModelsTopic"] = topics.Models,
+            ["StreamNlp:Kafka:ReviewTopic"] = topics.Review,
+            ["StreamNlp:Retrainer:GroupId"] = topics.Group + "-retrainer",
             ["StreamNlp:Kafka:Partitions"] = "3",
             ["StreamNlp:Batching:MaxWaitMs"] = "10",
             ["StreamNlp:Retry:BaseDelayMs"] = "10",
@@ -58,12 +63,17 @@ internal sealed class WorkerTestHost : IAsyncDisposable
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
         builder.AddEnrichmentWorker();
+        if (withRetrainer)
+        {
+            builder.AddRetrainer();
+        }
+
         return builder.Build();
     }
 
-    public static async Task<WorkerTestHost> StartAsync(KafkaBrokerFixture broker, TestTopics topics, IDictionary<string, string?>? settings = null)
+    public static async Task<WorkerTestHost> StartAsync(KafkaBrokerFixture broker, TestTopics topics, IDictionary<string, string?>? settings = null, bool withRetrainer = false)
     {
-        var host = Build(broker, topics, settings);
+        var host = Build(broker, topics, settings, withRetrainer);
         await host.StartAsync();
         return new WorkerTestHost(host, topics);
     }

@@ -160,6 +160,11 @@ public sealed class ConvolutionalTokenHead
         return result;
     }
 
+    /// <summary>A short name of the architecture for manifests: <c>conv-k5-256</c>, <c>conv-k3-k3d2-256</c> (kernel, dilation when not 1, channels).</summary>
+    public string Describe() =>
+        "conv-" + string.Join("-", convolutions.Select(c => c.Dilation == 1 ? $"k{c.KernelSize}" : $"k{c.KernelSize}d{c.Dilation}"))
+        + "-" + string.Join("x", convolutions.Select(c => c.OutputChannels).Distinct());
+
     /// <summary>A deep copy (same weights, zero gradients).</summary>
     public ConvolutionalTokenHead Clone() =>
         new(HiddenSize, FeatureCount, [.. convolutions.Select(c => c.Clone())], (DenseLayer)Output.Clone());

@@ -9,7 +9,7 @@ namespace StreamNlp.Training.NeuralNetworks.Convolution;
 /// order from the caller's generator, and every product is computed by <see cref="MatrixKernels"/>, so a run
 /// depends only on its seed. Buffers grow as needed and are reused.
 /// </summary>
-internal sealed class ConvolutionalTokenHeadBackprop
+public sealed class ConvolutionalTokenHeadBackprop
 {
     private readonly ConvolutionalTokenHead model;
     private readonly SequencePositions allRows = new();
@@ -31,6 +31,7 @@ internal sealed class ConvolutionalTokenHeadBackprop
 
     public ConvolutionalTokenHeadBackprop(ConvolutionalTokenHead model)
     {
+        ArgumentNullException.ThrowIfNull(model);
         this.model = model;
         var layers = model.Convolutions.Count;
         windows = new float[layers][];
@@ -68,6 +69,12 @@ internal sealed class ConvolutionalTokenHeadBackprop
         float dropout,
         SeededRandom? random)
     {
+        ArgumentNullException.ThrowIfNull(data);
+        if (data.HiddenSize != model.HiddenSize || data.TagCount != model.TagCount || data.FeatureCount != model.FeatureCount)
+        {
+            throw new ArgumentException("The data does not match the head's input width or tag count.", nameof(data));
+        }
+
         if (training && random is null && (inputDropout > 0f || dropout > 0f))
         {
             throw new ArgumentNullException(nameof(random), "Dropout needs a random generator.");

@@ -1,0 +1,60 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace StreamNlp.Retrainer.Configuration;
+
+/// <summary>Retraining settings, section <c>StreamNlp:Retrainer</c>.</summary>
+public sealed class RetrainerOptions
+{
+    public const string Section = "StreamNlp:Retrainer";
+
+    /// <summary>Run the retrainer inside <c>streamnlp run</c>. Default true.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Consumer group of the retrainer. Default <c>streamnlp-retrainer</c>.</summary>
+    [Required(AllowEmptyStrings = false, ErrorMessage = "StreamNlp:Retrainer:GroupId is required.")]
+    public string GroupId { get; set; } = "streamnlp-retrainer";
+
+    /// <summary>SQLite file of accepted feedback and retrain history. Default <c>~/.local/share/streamnlp/feedback.db</c>.</summary>
+    public string? DatabasePath { get; set; }
+
+    /// <summary>Retrain a task once this many new (unused) labels arrived. Default 200 (<c>--retrain-min-labels</c>).</summary>
+    [Range(1, 10_000_000, ErrorMessage = "StreamNlp:Retrainer:MinLabels must be between {1} and {2}.")]
+    public int MinLabels { get; set; } = 200;
+
+    /// <summary>Also retrain when the oldest unused label is this old, however few there are. Default 3,600 s.</summary>
+    [Range(1, 31_536_000, ErrorMessage = "StreamNlp:Retrainer:MaxWaitSeconds must be between {1} and {2}.")]
+    public int MaxWaitSeconds { get; set; } = 3600;
+
+    /// <summary>Share of the feedback held out (by a hash of the text) to compare champion and challenger. Default 0.2.</summary>
+    [Range(0.05, 0.5, ErrorMessage = "StreamNlp:Retrainer:HoldoutFraction must be between {1} and {2}.")]
+    public double HoldoutFraction { get; set; } = 0.2;
+
+    /// <summary>How much better than the champion the challenger must be on the held-out feedback. Default 0.02.</summary>
+    [Range(0.0, 1.0, ErrorMessage = "StreamNlp:Retrainer:MinImprovement must be between {1} and {2}.")]
+    public double MinImprovement { get; set; } = 0.02;
+
+    /// <summary>
+    /// Largest p-value of a one-sided sign test over the held-out examples on which exactly one of the
+    /// two models is right; guards against promoting noise. 1 disables it. Default 0.05.
+    /// </summary>
+    [Range(0.0, 1.0, ErrorMessage = "StreamNlp:Retrainer:Significance must be between {1} and {2}.")]
+    public double Significance { get; set; } = 0.05;
+
+    /// <summary>How much worse than the champion the challenger may be on the base dev data. Default 0.01.</summary>
+    [Range(0.0, 1.0, ErrorMessage = "StreamNlp:Retrainer:Tolerance must be between {1} and {2}.")]
+    public double Tolerance { get; set; } = 0.01;
+
+    /// <summary>How often the retrainer checks whether a task is due, in seconds. Default 2.</summary>
+    [Range(0.1, 3600, ErrorMessage = "StreamNlp:Retrainer:CheckIntervalSeconds must be between {1} and {2}.")]
+    public double CheckIntervalSeconds { get; set; } = 2;
+
+    /// <summary>Base training and dev data per task (the data the shipped models were trained on).</summary>
+    public Dictionary<string, BaseDataOptions> BaseData { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// A folder laid out like the project's labelled data (<c>topic/agnews/{train,dev}.jsonl</c>,
+    /// <c>sentiment/sst2/{train,dev}.jsonl</c>, <c>ner/conll2003/{train,valid}.txt</c>); fills in the
+    /// tasks <see cref="BaseData"/> does not name (<c>--base-data</c>).
+    /// </summary>
+    public string? BaseDataDirectory { get; set; }
+}

@@ -1,0 +1,22 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using StreamNlp.Retrainer.Configuration;
+using StreamNlp.Worker.Hosting;
+
+namespace StreamNlp.Retrainer.Hosting;
+
+/// <summary>Wires the retraining worker into a host.</summary>
+public static class RetrainerHostingExtensions
+{
+    public static IHostApplicationBuilder AddRetrainer(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddStreamNlpOptions();
+        builder.Services.AddOptions<RetrainerOptions>().BindConfiguration(RetrainerOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton<RetrainerStatistics>();
+        builder.Services.AddSingleton<RetrainerWorker>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<RetrainerWorker>());
+        return builder;
+    }
+}

@@ -1,0 +1,33 @@
+using Microsoft.Extensions.Logging;
+
+namespace StreamNlp.Retrainer.Hosting;
+
+/// <summary>Source-generated log messages of the retrainer (event ids 3000–3099).</summary>
+internal static partial class RetrainerLog
+{
+    [LoggerMessage(EventId = 3000, Level = LogLevel.Information,
+        Message = "Retrainer consuming {Topic} as group {GroupId}; store {Database}; retrain after {MinLabels} new labels or {MaxWaitSeconds} s")]
+    public static partial void Started(ILogger logger, string topic, string groupId, string database, int minLabels, int maxWaitSeconds);
+
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "Feedback dead-lettered {Source}: {Reason} ({Detail})")]
+    public static partial void FeedbackRejected(ILogger logger, string source, string reason, string detail);
+
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Information, Message = "Retraining {Task}: {Unused} new labels, {Total} stored")]
+    public static partial void Retraining(ILogger logger, string task, int unused, int total);
+
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Information,
+        Message = "Retrain {Task}: {Decision} challenger {Challenger} vs champion {Champion} in {Seconds:F1} s — champion {ChampionMetrics}, challenger {ChallengerMetrics}; {Reason}")]
+    public static partial void Decided(ILogger logger, string task, string decision, string? challenger, string champion, double seconds, string championMetrics, string challengerMetrics, string reason);
+
+    [LoggerMessage(EventId = 3004, Level = LogLevel.Error, Message = "Retrain {Task} failed: {Reason}")]
+    public static partial void RetrainFailed(ILogger logger, string task, string reason, Exception? exception);
+
+    [LoggerMessage(EventId = 3005, Level = LogLevel.Information, Message = "Published model-updated {Task} {Version} to {Topic}")]
+    public static partial void Published(ILogger logger, string task, string version, string topic);
+
+    [LoggerMessage(EventId = 3006, Level = LogLevel.Error, Message = "Kafka error in the retrainer: {Reason}")]
+    public static partial void KafkaError(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 3007, Level = LogLevel.Warning, Message = "No base data configured for {Task}: challengers train on feedback only and the base dev check is skipped")]
+    public static partial void NoBaseData(ILogger logger, string task);
+}

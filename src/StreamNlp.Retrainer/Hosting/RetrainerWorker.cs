@@ -1,0 +1,258 @@
+using System.Globalization;
+using System.Text;
+using Confluent.Kafka;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using StreamNlp.Core.Contracts;
+using StreamNlp.Core.Contracts.Feedback;
+using StreamNlp.Core.Tasks;
+using StreamNlp.Kafka.Embedded;
+using StreamNlp.Kafka.Topics;
+using StreamNlp.Models.Encoders;
+using StreamNlp.Models.Registry;
+using StreamNlp.Models.Runtime;
+using StreamNlp.Models.Tokenization;
+using StreamNlp.Retrainer.Challengers;
+using StreamNlp.Retrainer.Configuration;
+using StreamNlp.Retrainer.Storage;
+using StreamNlp.Training.Workflows;
+using StreamNlp.Worker.Configuration;
+using StreamNlp.Worker.Hosting;
+using StreamNlp.Worker.Inference;
+using StreamNlp.Worker.ModelUpdates;
+using StreamNlp.Worker.Publishing;
+
+namespace StreamNlp.Retrainer.Hosting;
+
+/// <summary>
+/// The retraining worker. A dedicated thread consumes the feedback topic in its own group: valid
+/// feedback is stored durably (SQLite, de-duplicated by task and text, latest label wins), invalid
+/// feedback goes to the dead-letter topic with the reason; an offset is stored only after its example
+/// is stored or dead-lettered. A check loop retrains a task once enough new labels arrived or the
+/// oldest unused one waited long enough, gates the challenger against the champion, and on promotion
+/// announces the new version on the models topic, where inference workers pick it up.
+/// </summary>
+public sealed class RetrainerWorker(
+    IOptions<RetrainerOptions> retrainerOptions,
+    IOptions<KafkaOptions> kafkaOptions,
+    IOptions<ModelOptions> modelOptions,
+    RetrainerStatistics statistics,
+    TimeProvider time,
+    ILogger<RetrainerWorker> logger,
+    EmbeddedKafkaCluster? embedded = null) : BackgroundService
+{
+    private const int MaxFeedbackBytes = 1_000_000;
+
+    /// <summary>Default database: <c>$XDG_DATA_HOME/streamnlp/feedback.db</c> or <c>~/.local/share/streamnlp/feedback.db</c>.</summary>
+    public static string DefaultDatabasePath
+    {
+        get
+        {
+            var xdg = Environment.GetEnvironmentVariable("XDG_DATA_HOME");
+            var root = string.IsNullOrWhiteSpace(xdg)
+                ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "share")
+                : xdg;
+            return Path.Combine(root, "streamnlp", "feedback.db");
+        }
+    }
+
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var kafka = kafkaOptions.Value;
+        if (kafka.CreateTopics && kafka.BootstrapServers is { } bootstrap)
+        {
+            await TopicProvisioner.EnsureTopicsAsync(bootstrap,
+                [new TopicSpec(kafka.FeedbackTopic, kafka.Partitions), new TopicSpec(kafka.DeadLetterTopic, kafka.Partitions), new TopicSpec(kafka.ModelsTopic, 1, Compacted: true)],
+                embedded, cancellationToken).ConfigureAwait(false);
+        }
+
+        await base.StartAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var options = retrainerOptions.Value;
+        var kafka = kafkaOptions.Value;
+        var bootstrap = kafka.BootstrapServers
+            ?? throw new InvalidOperationException("StreamNlp:Kafka:BootstrapServers is not set and no embedded broker was started.");
+        await Task.Yield();
+
+        using var store = new FeedbackStore(options.DatabasePath ?? DefaultDatabasePath);
+        var registry = ModelBundleProvider.OpenRegistry(modelOptions.Value);
+        var cacheDirectory = modelOptions.Value.CacheDirectory ?? EncoderCache.DefaultDirectory;
+        var inference = new InferenceSettings(modelOptions.Value.ExecutionProvider, modelOptions.Value.IntraOpThreads);
+        var files = new EncoderCache(cacheDirectory).Ensure(EncoderDescriptor.MiniLmL6V2);
+        using var encoder = new EncoderSession(files, new SessionFactory(inference, logger));
+        var extractor = new FeatureExtractor(new TextTokenizer(files.VocabularyPath, files.Descriptor.Uncased), encoder, modelOptions.Value.MaxTokens, cacheDirectory);
+        var runner = new ChallengeRunner(registry, extractor, files.Descriptor, options, inference, time);
+        foreach (var task in NlpTaskNames.All.Where(t => BaseData.FilesFor(t, options) is null))
+        {
+            RetrainerLog.NoBaseData(logger, task.ToName());
+        }
+
+        RetrainerLog.Started(logger, kafka.FeedbackTopic, options.GroupId, store.DatabasePath, options.MinLabels, options.MaxWaitSeconds);
+        using var stopConsuming = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var consumeLoop = Task.Factory.StartNew(
+            () => ConsumeFeedback(store, kafka, bootstrap, options.GroupId, stopConsuming.Token),
+            CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+        try
+        {
+            using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.CheckIntervalSeconds), time);
+            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+            {
+                if (consumeLoop.IsFaulted)
+                {
+                    await consumeLoop.ConfigureAwait(false);
+                }
+
+                foreach (var task in NlpTaskNames.All)
+                {
+                    if (IsDue(store, task, options))
+                    {
+                        await RetrainAsync(task, store, runner, registry, kafka, bootstrap, stoppingToken).ConfigureAwait(false);
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // stopping
+        }
+        finally
+        {
+            await stopConsuming.CancelAsync().ConfigureAwait(false);
+            try
+            {
+                await consumeLoop.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+    }
+
+    private bool IsDue(FeedbackStore store, NlpTask task, RetrainerOptions options)
+    {
+        var unused = store.CountUnused(task);
+        if (unused == 0)
+        {
+            return false;
+        }
+
+        return unused >= options.MinLabels
+            || (store.OldestUnusedAt(task) is { } oldest && time.GetUtcNow() - oldest >= TimeSpan.FromSeconds(options.MaxWaitSeconds));
+    }
+
+    private async Task RetrainAsync(
+        NlpTask task, FeedbackStore store, ChallengeRunner runner, ModelRegistry registry, KafkaOptions kafka, string bootstrap, CancellationToken cancellationToken)
+    {
+        var examples = store.All(task);
+        var upTo = examples.Max(e => e.RowId);
+        RetrainerLog.Retraining(logger, task.ToName(), examples.Count(e => !e.Used), examples.Count);
+        statistics.CountRun();
+        RetrainRun run;
+        try
+        {
+            var result = await Task.Run(() => runner.Run(task, examples, cancellationToken), cancellationToken).ConfigureAwait(false);
+            run = result.Run;
+            if (result.Decision.Promote)
+            {
+                var update = ModelUpdatePublisher.CreateEvent(registry, task, result.Challenger, result.ChampionVersion, "promoted", time.GetUtcNow());
+                await ModelUpdatePublisher.PublishAsync(bootstrap, kafka.ModelsTopic, update, cancellationToken).ConfigureAwait(false);
+                RetrainerLog.Published(logger, task.ToName(), update.Version, kafka.ModelsTopic);
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            RetrainerLog.RetrainFailed(logger, task.ToName(), ex.Message, ex is NotSupportedException ? null : ex);
+            run = new RetrainRun(task, time.GetUtcNow(), time.GetUtcNow(), examples.Count, store.Runs(task, 1).FirstOrDefault()?.ChampionVersion ?? "",
+                null, new Dictionary<string, double>(), new Dictionary<string, double>(), RetrainDecisions.Failed, ex.Message);
+        }
+
+        store.MarkUsed(task, upTo);
+        store.RecordRun(run);
+        RetrainerLog.Decided(logger, task.ToName(), run.Decision, run.ChallengerVersion, run.ChampionVersion,
+            (run.FinishedAt - run.StartedAt).TotalSeconds, Format(run.Champion), Format(run.Challenger), run.Reason);
+    }
+
+    private void ConsumeFeedback(FeedbackStore store, KafkaOptions kafka, string bootstrap, string groupId, CancellationToken cancellationToken)
+    {
+        var consumerConfig = KafkaClientFactory.ConsumerConfig(kafka, bootstrap);
+        consumerConfig.GroupId = groupId;
+        consumerConfig.EnableAutoCommit = true;
+        consumerConfig.ClientId = $"streamnlp-retrainer-{Environment.MachineName}";
+        var producerConfig = KafkaClientFactory.ProducerConfig(kafka, bootstrap);
+        producerConfig.TransactionalId = null;
+        using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(consumerConfig)
+            .SetErrorHandler((_, e) => RetrainerLog.KafkaError(logger, e.Reason))
+            .Build();
+        using var producer = new ProducerBuilder<byte[]?, byte[]>(producerConfig).Build();
+        consumer.Subscribe(kafka.FeedbackTopic);
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                ConsumeResult<byte[]?, byte[]?>? result;
+                try
+                {
+                    result = consumer.Consume(cancellationToken);
+                }
+                catch (ConsumeException ex) when (!ex.Error.IsFatal)
+                {
+                    RetrainerLog.KafkaError(logger, ex.Error.Reason);
+                    continue;
+                }
+
+                if (result?.Message is null)
+                {
+                    continue;
+                }
+
+                var parsed = FeedbackParser.Parse(result.Message.Value ?? [], MaxFeedbackBytes);
+                if (parsed.IsValid)
+                {
+                    store.Upsert(parsed.Example!, time.GetUtcNow());
+                    statistics.CountAccepted();
+                }
+                else
+                {
+                    producer.ProduceAsync(kafka.DeadLetterTopic, DeadLetter(result, parsed), cancellationToken).GetAwaiter().GetResult();
+                    statistics.CountRejected();
+                    RetrainerLog.FeedbackRejected(logger, result.TopicPartitionOffset.ToString(), parsed.ErrorCode!, parsed.ErrorDetail ?? "");
+                }
+
+                consumer.StoreOffset(result); // only after the example is stored or dead-lettered
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // stopping
+        }
+        finally
+        {
+            consumer.Close();
+        }
+    }
+
+    private Message<byte[]?, byte[]> DeadLetter(ConsumeResult<byte[]?, byte[]?> result, FeedbackParseResult parsed)
+    {
+        var headers = new Headers();
+        foreach (var header in result.Message.Headers ?? [])
+        {
+            headers.Add(header.Key, header.GetValueBytes());
+        }
+
+        headers.Add(DeadLetterHeaders.Error, Encoding.UTF8.GetBytes(parsed.ErrorCode!));
+        headers.Add(DeadLetterHeaders.ErrorDetail, Encoding.UTF8.GetBytes(parsed.ErrorDetail ?? parsed.ErrorCode!));
+        headers.Add(DeadLetterHeaders.SourceTopic, Encoding.UTF8.GetBytes(result.Topic));
+        headers.Add(DeadLetterHeaders.SourcePartition, Encoding.UTF8.GetBytes(result.Partition.Value.ToString(CultureInfo.InvariantCulture)));
+        headers.Add(DeadLetterHeaders.SourceOffset, Encoding.UTF8.GetBytes(result.Offset.Value.ToString(CultureInfo.InvariantCulture)));
+        headers.Add(DeadLetterHeaders.FailedAt, Encoding.UTF8.GetBytes(time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture)));
+        return new Message<byte[]?, byte[]> { Key = result.Message.Key, Value = result.Message.Value ?? [], Headers = headers };
+    }
+
+    private static string Format(IReadOnlyDictionary<string, double> metrics) =>
+        metrics.Count == 0 ? "-" : string.Join(" ", metrics.Select(m => $"{m.Key}={m.Value.ToString("0.000", CultureInfo.InvariantCulture)}"));
+}

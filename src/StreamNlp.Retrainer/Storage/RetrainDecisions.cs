@@ -1,0 +1,9 @@
+namespace StreamNlp.Retrainer.Storage;
+
+/// <summary>The values of <see cref="RetrainRun.Decision"/>.</summary>
+public static class RetrainDecisions
+{
+    public const string Promoted = "promoted";
+    public const string Rejected = "rejected";
+    public const string Failed = "failed";
+}

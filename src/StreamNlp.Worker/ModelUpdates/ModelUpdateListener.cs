@@ -1,0 +1,105 @@
+using System.Text.Json;
+using Confluent.Kafka;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using StreamNlp.Core.Contracts;
+using StreamNlp.Core.Tasks;
+using StreamNlp.Worker.Configuration;
+using StreamNlp.Worker.Hosting;
+using StreamNlp.Worker.Inference;
+
+namespace StreamNlp.Worker.ModelUpdates;
+
+/// <summary>
+/// Follows the compacted models topic from its beginning (so a worker that starts after a promotion
+/// still learns of it) and asks the model provider to serve each announced version. The swap itself
+/// happens in the batch loop, between batches, so no record is lost or processed twice by it.
+/// Every worker instance reads every event: its group id is unique and it never commits.
+/// </summary>
+public sealed class ModelUpdateListener(
+    IOptions<KafkaOptions> kafkaOptions,
+    IModelBundleProvider models,
+    ILogger<ModelUpdateListener> logger) : BackgroundService
+{
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.Factory.StartNew(() => Listen(stoppingToken), stoppingToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+    private void Listen(CancellationToken stoppingToken)
+    {
+        var kafka = kafkaOptions.Value;
+        if (kafka.BootstrapServers is not { } bootstrap)
+        {
+            return;
+        }
+
+        var config = new ConsumerConfig { BootstrapServers = bootstrap };
+        foreach (var (key, value) in kafka.Consumer)
+        {
+            config.Set(key, value); // security settings and the like
+        }
+
+        config.AutoOffsetReset = AutoOffsetReset.Earliest;
+        config.EnablePartitionEof = false;
+        config.GroupId = $"streamnlp-models-{Environment.MachineName}-{Guid.NewGuid():N}";
+        config.EnableAutoCommit = false;
+        using var consumer = new ConsumerBuilder<string?, byte[]?>(config)
+            .SetErrorHandler((_, e) => WorkerLog.ConsumeError(logger, e.Reason))
+            .Build();
+        consumer.Subscribe(kafka.ModelsTopic);
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                ConsumeResult<string?, byte[]?>? result;
+                try
+                {
+                    result = consumer.Consume(stoppingToken);
+                }
+                catch (ConsumeException ex) when (!ex.Error.IsFatal)
+                {
+                    WorkerLog.ConsumeError(logger, ex.Error.Reason);
+                    continue;
+                }
+
+                if (result?.Message?.Value is not { } value)
+                {
+                    continue;
+                }
+
+                Handle(value, result.TopicPartitionOffset.ToString());
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // stopping
+        }
+        finally
+        {
+            consumer.Close();
+        }
+    }
+
+    private void Handle(byte[] value, string source)
+    {
+        ModelUpdatedEvent? update;
+        try
+        {
+            update = JsonSerializer.Deserialize(value, ContractsJsonContext.Default.ModelUpdatedEvent);
+        }
+        catch (JsonException ex)
+        {
+            WorkerLog.ModelUpdateMalformed(logger, source, ex.Message);
+            return;
+        }
+
+        if (update is null || update.Type != ModelUpdatedEvent.EventType || !NlpTaskNames.TryParse(update.Task, out var task) || string.IsNullOrWhiteSpace(update.Version))
+        {
+            WorkerLog.ModelUpdateMalformed(logger, source, "not a model-updated event with a known task and a version");
+            return;
+        }
+
+        WorkerLog.ModelUpdateReceived(logger, task.ToName(), update.Version, update.Reason);
+        models.RequestUpdate(task, update.Version);
+    }
+}

@@ -9,5 +9,7 @@ var root = new RootCommand("StreamNlp: Kafka in, one encoder pass, topic + senti
     TrainCommand.Create(),
     EvalCommand.Create(),
     ModelsCommand.Create(),
+    RetrainerCommand.Create(),
+    LabelCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync().ConfigureAwait(false);

@@ -4,6 +4,9 @@ using System.Text.Json.Nodes;
 using StreamNlp.Core.Tasks;
 using StreamNlp.Models.Encoders;
 using StreamNlp.Models.Registry;
+using StreamNlp.Retrainer.Hosting;
+using StreamNlp.Retrainer.Storage;
+using StreamNlp.Worker.ModelUpdates;
 using StreamNlp.Worker.Configuration;
 using StreamNlp.Worker.Inference;
 
@@ -25,13 +28,32 @@ internal static class ModelsCommand
     {
         var models = CommonOptions.Models();
         var json = new Option<bool>("--json") { Description = "One JSON object instead of a table." };
-        var command = new Command("list", "Show every version of every task, its dev metrics and which one is current.") { models, json };
+        var database = new Option<string?>("--feedback-db") { Description = "The retrainer's SQLite file, for its recent runs (default ~/.local/share/streamnlp/feedback.db)." };
+        var command = new Command("list", "Show every version of every task, its dev metrics, which one is current, and the retrainer's recent decisions.")
+        {
+            models, json, database,
+        };
         command.SetAction(parse => Guard(() =>
         {
             var registry = Open(parse.GetValue(models));
+            var runs = RetrainRuns(parse.GetValue(database));
             if (parse.GetValue(json))
             {
-                Console.WriteLine(ToJson(registry).ToJsonString());
+                var document = ToJson(registry);
+                document["retrainer"] = new JsonArray([.. runs.Select(r => (JsonNode)new JsonObject
+                {
+                    ["task"] = r.Task.ToName(),
+                    ["startedAt"] = r.StartedAt.ToString("O", CultureInfo.InvariantCulture),
+                    ["seconds"] = Math.Round((r.FinishedAt - r.StartedAt).TotalSeconds, 1),
+                    ["examples"] = r.Examples,
+                    ["champion"] = r.ChampionVersion,
+                    ["challenger"] = r.ChallengerVersion,
+                    ["championMetrics"] = Metrics(r.Champion),
+                    ["challengerMetrics"] = Metrics(r.Challenger),
+                    ["decision"] = r.Decision,
+                    ["reason"] = r.Reason,
+                })]);
+                Console.WriteLine(document.ToJsonString());
                 return 0;
             }
 
@@ -47,6 +69,17 @@ internal static class ModelsCommand
                 }
             }
 
+            if (runs.Count > 0)
+            {
+                Console.WriteLine();
+                Console.WriteLine("recent retrainer runs (newest first)");
+                foreach (var run in runs)
+                {
+                    Console.WriteLine($"  {run.StartedAt:yyyy-MM-dd HH:mm:ss} {run.Task.ToName(),-14} {run.Decision,-8} challenger {run.ChallengerVersion ?? "-"} vs champion {run.ChampionVersion}: " +
+                        $"champion [{Format(run.Champion)}] challenger [{Format(run.Challenger)}] — {run.Reason}");
+                }
+            }
+
             return 0;
         }));
         return command;
@@ -57,13 +90,21 @@ internal static class ModelsCommand
         var models = CommonOptions.Models();
         var task = new Option<string>("--task") { Required = true };
         var version = new Option<string>("--version") { Required = true };
-        var command = new Command("promote", "Make a version current (after checking its files and encoder).") { models, task, version };
+        var bootstrap = CommonOptions.Bootstrap();
+        var bootstrapFile = CommonOptions.BootstrapFile();
+        var topic = CommonOptions.Topic("nlp.models");
+        var command = new Command("promote", "Make a version current (after checking its files and encoder) and announce it to running workers.")
+        {
+            models, task, version, bootstrap, bootstrapFile, topic,
+        };
         command.SetAction(parse => Guard(() =>
         {
             var registry = Open(parse.GetValue(models));
             var nlpTask = ParseTask(parse.GetValue(task));
+            var previous = registry.CurrentVersion(nlpTask);
             var manifest = registry.Promote(nlpTask, parse.GetValue(version)!, EncoderDescriptor.MiniLmL6V2.ModelSha256);
             Console.WriteLine($"{nlpTask.ToName()} current = {manifest.Version}");
+            Announce(registry, nlpTask, manifest, previous, "promoted", parse.GetValue(bootstrap), parse.GetValue(bootstrapFile)!, parse.GetValue(topic)!);
             return 0;
         }));
         return command;
@@ -73,11 +114,18 @@ internal static class ModelsCommand
     {
         var models = CommonOptions.Models();
         var task = new Option<string>("--task") { Required = true };
-        var command = new Command("rollback", "Make the version before the current one current again.") { models, task };
+        var bootstrap = CommonOptions.Bootstrap();
+        var bootstrapFile = CommonOptions.BootstrapFile();
+        var topic = CommonOptions.Topic("nlp.models");
+        var command = new Command("rollback", "Make the version before the current one current again and announce it to running workers.")
+        {
+            models, task, bootstrap, bootstrapFile, topic,
+        };
         command.SetAction(parse => Guard(() =>
         {
             var registry = Open(parse.GetValue(models));
             var nlpTask = ParseTask(parse.GetValue(task));
+            var previous = registry.CurrentVersion(nlpTask);
             HeadManifest manifest;
             try
             {
@@ -89,9 +137,38 @@ internal static class ModelsCommand
             }
 
             Console.WriteLine($"{nlpTask.ToName()} current = {manifest.Version}");
+            Announce(registry, nlpTask, manifest, previous, "rollback", parse.GetValue(bootstrap), parse.GetValue(bootstrapFile)!, parse.GetValue(topic)!);
             return 0;
         }));
         return command;
+    }
+
+    /// <summary>Publishes model-updated when a broker is known; otherwise says that workers pick the change up on restart.</summary>
+    private static void Announce(ModelRegistry registry, NlpTask task, HeadManifest manifest, string? previous, string reason, string? bootstrap, string bootstrapFile, string topic)
+    {
+        string servers;
+        try
+        {
+            servers = BootstrapFileStore.Resolve(bootstrap, bootstrapFile);
+        }
+        catch (CliException)
+        {
+            Console.WriteLine("no broker known (no --bootstrap, no running `streamnlp run`): workers load the new current version when they start");
+            return;
+        }
+
+        var update = ModelUpdatePublisher.CreateEvent(registry, task, manifest, previous, reason, DateTimeOffset.UtcNow);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        try
+        {
+            ModelUpdatePublisher.PublishAsync(servers, topic, update, timeout.Token).GetAwaiter().GetResult();
+        }
+        catch (Exception ex) when (ex is Confluent.Kafka.KafkaException or OperationCanceledException)
+        {
+            throw new CliException($"registry switched, but announcing it on {topic} at {servers} failed: {ex.Message}");
+        }
+
+        Console.WriteLine($"announced model-updated {task.ToName()} {manifest.Version} on {topic} at {servers}");
     }
 
     internal static JsonObject ToJson(ModelRegistry registry)
@@ -124,6 +201,32 @@ internal static class ModelsCommand
 
         return new JsonObject { ["registry"] = registry.Root, ["tasks"] = tasks };
     }
+
+    private static IReadOnlyList<RetrainRun> RetrainRuns(string? database)
+    {
+        var path = database ?? RetrainerWorker.DefaultDatabasePath;
+        if (!File.Exists(path))
+        {
+            return [];
+        }
+
+        using var store = new FeedbackStore(path);
+        return store.Runs(limit: 10);
+    }
+
+    private static JsonObject Metrics(IReadOnlyDictionary<string, double> metrics)
+    {
+        var result = new JsonObject();
+        foreach (var (name, value) in metrics)
+        {
+            result[name] = double.IsFinite(value) ? value : null;
+        }
+
+        return result;
+    }
+
+    private static string Format(IReadOnlyDictionary<string, double> metrics) =>
+        string.Join(" ", metrics.Select(m => $"{m.Key}={m.Value.ToString("0.000", CultureInfo.InvariantCulture)}"));
 
     private static ModelRegistry Open(string? directory) => ModelBundleProvider.OpenRegistry(new ModelOptions { Directory = directory });
 

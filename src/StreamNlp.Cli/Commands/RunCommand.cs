@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using StreamNlp.Kafka.Embedded;
+using StreamNlp.Retrainer.Hosting;
 using StreamNlp.Worker.Configuration;
 using StreamNlp.Worker.Hosting;
 
@@ -24,18 +25,43 @@ internal static class RunCommand
         var models = CommonOptions.Models();
         var brokers = new Option<int>("--brokers") { Description = "Brokers in the embedded cluster.", DefaultValueFactory = _ => 1 };
         var partitions = new Option<int?>("--partitions") { Description = "Partitions of the topics created at start (StreamNlp:Kafka:Partitions, default 4)." };
+        var retrainer = RetrainerCommand.RetrainerOptions();
+        var noRetrainer = new Option<bool>("--no-retrainer") { Description = "Run only the enrichment worker, not the retraining worker." };
 
-        var command = new Command("run", "Run the enrichment worker (embedded Kafka broker unless one is configured).")
+        var command = new Command("run", "Run the enrichment worker and the retrainer (embedded Kafka broker unless one is configured).")
         {
-            bootstrap, bootstrapFile, models, brokers, partitions,
+            bootstrap, bootstrapFile, models, brokers, partitions, noRetrainer,
         };
-        command.SetAction((parse, ct) => CommandRunner.Guard(() => RunAsync(
-            parse.GetValue(bootstrap), parse.GetValue(bootstrapFile)!, parse.GetValue(models),
-            parse.GetValue(brokers), parse.GetValue(partitions), ct)));
+        foreach (var option in retrainer.All)
+        {
+            command.Options.Add(option);
+        }
+
+        command.SetAction((parse, ct) => CommandRunner.Guard(() =>
+        {
+            var overrides = retrainer.Overrides(parse);
+            if (parse.GetValue(models) is { Length: > 0 } directory)
+            {
+                overrides[$"{ModelOptions.Section}:Directory"] = directory;
+            }
+
+            if (parse.GetValue(partitions) is { } p)
+            {
+                overrides[$"{KafkaOptions.Section}:Partitions"] = p.ToString(CultureInfo.InvariantCulture);
+            }
+
+            if (parse.GetValue(noRetrainer))
+            {
+                overrides["StreamNlp:Retrainer:Enabled"] = "false";
+            }
+
+            return RunAsync(parse.GetValue(bootstrap), parse.GetValue(bootstrapFile)!, parse.GetValue(brokers), overrides, ct);
+        }));
         return command;
     }
 
-    private static async Task<int> RunAsync(string? bootstrap, string bootstrapFile, string? models, int brokers, int? partitions, CancellationToken ct)
+    /// <summary>A host with console logging on stderr (stdout carries only the bootstrap line) and the given overrides.</summary>
+    internal static HostApplicationBuilder CreateBuilder(IDictionary<string, string?> overrides)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
@@ -48,25 +74,20 @@ internal static class RunCommand
             o.TimestampFormat = "HH:mm:ss ";
         });
         builder.Logging.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(
-            o => o.LogToStandardErrorThreshold = LogLevel.Trace); // stdout carries only the bootstrap line
+            o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        builder.Configuration.AddInMemoryCollection(overrides);
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
+        return builder;
+    }
 
-        var overrides = new Dictionary<string, string?>();
+    private static async Task<int> RunAsync(string? bootstrap, string bootstrapFile, int brokers, Dictionary<string, string?> overrides, CancellationToken ct)
+    {
         if (!string.IsNullOrWhiteSpace(bootstrap))
         {
             overrides[$"{KafkaOptions.Section}:BootstrapServers"] = bootstrap;
         }
 
-        if (!string.IsNullOrWhiteSpace(models))
-        {
-            overrides[$"{ModelOptions.Section}:Directory"] = models;
-        }
-
-        if (partitions is { } p)
-        {
-            overrides[$"{KafkaOptions.Section}:Partitions"] = p.ToString(CultureInfo.InvariantCulture);
-        }
-
-        builder.Configuration.AddInMemoryCollection(overrides);
+        var builder = CreateBuilder(overrides);
 
         EmbeddedKafkaCluster? embedded = null;
         var servers = builder.Configuration[$"{KafkaOptions.Section}:BootstrapServers"];
@@ -85,8 +106,12 @@ internal static class RunCommand
 
         try
         {
-            builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
             builder.AddEnrichmentWorker();
+            if (builder.Configuration.GetValue("StreamNlp:Retrainer:Enabled", true))
+            {
+                builder.AddRetrainer();
+            }
+
             using var host = builder.Build();
 
             Console.WriteLine($"bootstrap={servers}");

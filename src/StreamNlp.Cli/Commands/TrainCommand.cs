@@ -21,7 +21,12 @@ internal static class TrainCommand
         var train = new Option<string>("--train") { Description = "Training data: JSONL {\"text\",\"label\"}, or CoNLL for ner.", Required = true };
         var dev = new Option<string>("--dev") { Description = "Dev data, same format: early stopping and the reported metrics.", Required = true };
         var output = new Option<string>("--out") { Description = "Model registry folder to add the new version to.", DefaultValueFactory = _ => "models" };
-        var epochs = new Option<int>("--epochs") { DefaultValueFactory = _ => 10 };
+        var head = new Option<string>("--head")
+        {
+            Description = "Task network: dense (softmax regression, or an MLP with --hidden), attention (classification, sentiment) or cnn (ner).",
+            DefaultValueFactory = _ => "dense",
+        };
+        var epochs = new Option<int?>("--epochs") { Description = "Most epochs (default 10 for dense heads; the head's own default otherwise)." };
         var hidden = new Option<int[]>("--hidden") { Description = "Hidden layer sizes (none: softmax regression).", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => [] };
         var learningRate = new Option<float>("--lr") { DefaultValueFactory = _ => 1e-3f };
         var batchSize = new Option<int>("--batch-size") { DefaultValueFactory = _ => 64 };
@@ -35,7 +40,7 @@ internal static class TrainCommand
         var cache = new Option<string?>("--cache-dir") { Description = "Encoder and feature cache (default ~/.cache/streamnlp)." };
         var command = new Command("train", "Train a task head on the frozen encoder and add it to the model registry.")
         {
-            task, train, dev, output, epochs, hidden, learningRate, batchSize, weightDecay, dropout, patience, seed, classWeights, noPromote, maxTokens, cache,
+            task, train, dev, output, head, epochs, hidden, learningRate, batchSize, weightDecay, dropout, patience, seed, classWeights, noPromote, maxTokens, cache,
         };
         command.SetAction((parse, ct) => CommandRunner.Guard(() =>
         {
@@ -52,9 +57,16 @@ internal static class TrainCommand
                 }
             }
 
+            var headKind = parse.GetValue(head)?.ToLowerInvariant() switch
+            {
+                "dense" or "softmax" or "mlp" => HeadKind.Dense,
+                "attention" when nlpTask != NlpTask.Ner => HeadKind.Attention,
+                "cnn" or "convolutional" when nlpTask == NlpTask.Ner => HeadKind.Convolutional,
+                var other => throw new CliException($"--head '{other}' does not fit task {nlpTask.ToName()}: use dense, or attention (classification, sentiment), or cnn (ner)."),
+            };
             var options = new DenseClassifierOptions
             {
-                Epochs = parse.GetValue(epochs),
+                Epochs = parse.GetValue(epochs) ?? 10,
                 HiddenSizes = parse.GetValue(hidden) ?? [],
                 LearningRate = parse.GetValue(learningRate),
                 BatchSize = parse.GetValue(batchSize),
@@ -73,7 +85,16 @@ internal static class TrainCommand
                 throw new CliException(ex.Message);
             }
 
-            var request = new TrainRequest(nlpTask, parse.GetValue(train)!, parse.GetValue(dev)!, parse.GetValue(output)!, options, !parse.GetValue(noPromote));
+            var attention = new StreamNlp.Training.NeuralNetworks.Attention.AttentionSequenceHeadOptions();
+            var convolution = new StreamNlp.Training.NeuralNetworks.Convolution.ConvolutionalTokenHeadOptions();
+            if (parse.GetValue(epochs) is { } explicitEpochs)
+            {
+                attention = attention with { Epochs = explicitEpochs };
+                convolution = convolution with { Epochs = explicitEpochs };
+            }
+
+            var request = new TrainRequest(nlpTask, parse.GetValue(train)!, parse.GetValue(dev)!, parse.GetValue(output)!, options, !parse.GetValue(noPromote),
+                headKind, attention, convolution);
             return Task.FromResult(Train(request, parse.GetValue(maxTokens), parse.GetValue(cache), ct));
         }));
         return command;
@@ -87,10 +108,15 @@ internal static class TrainCommand
         using var encoder = new EncoderSession(files, sessions);
         var tokenizer = new TextTokenizer(files.VocabularyPath, files.Descriptor.Uncased);
         var extractor = new FeatureExtractor(tokenizer, encoder, maxTokens, cacheRoot);
-        var workflow = new HeadTrainingWorkflow(extractor, files.Descriptor);
-        var total = request.Options.Epochs;
+        var workflow = new HeadTrainingWorkflow(extractor, files.Descriptor) { Notice = message => Console.Error.WriteLine(message) };
+        var total = request.Head switch
+        {
+            HeadKind.Attention => request.AttentionOptions!.Epochs,
+            HeadKind.Convolutional => request.ConvolutionOptions!.Epochs,
+            _ => request.Options.Epochs,
+        };
         var started = System.Diagnostics.Stopwatch.StartNew();
-        Console.Error.WriteLine($"training {request.Task.ToName()} head ({DescribeHead(request.Options)}) on {request.TrainFile}; encoder {files.Descriptor.Version} on {sessions.ActiveProvider}");
+        Console.Error.WriteLine($"training {request.Task.ToName()} head ({DescribeHead(request)}) on {request.TrainFile}; encoder {files.Descriptor.Version} on {sessions.ActiveProvider}");
         var outcome = workflow.Train(request, new ConsoleProgressBar(), new SynchronousProgress<EpochReport>(e => Console.Error.WriteLine(
             $"epoch {e.Epoch,2}/{total}  train loss {e.TrainLoss:0.0000} acc {e.TrainAccuracy:0.0000}  |  dev loss {e.DevLoss:0.0000} {(request.Task == NlpTask.Ner ? "entity F1" : "accuracy")} {e.DevMetric:0.0000}  ({e.Elapsed.TotalSeconds:0.0} s)")), ct);
 
@@ -102,6 +128,10 @@ internal static class TrainCommand
         return 0;
     }
 
-    private static string DescribeHead(DenseClassifierOptions options) =>
-        options.HiddenSizes.Count(h => h > 0) == 0 ? "softmax regression" : "MLP " + string.Join("-", options.HiddenSizes);
+    private static string DescribeHead(TrainRequest request) => request.Head switch
+    {
+        HeadKind.Attention => "attention " + request.AttentionOptions!.Describe(),
+        HeadKind.Convolutional => "convolutional",
+        _ => request.Options.HiddenSizes.Count(h => h > 0) == 0 ? "softmax regression" : "MLP " + string.Join("-", request.Options.HiddenSizes),
+    };
 }

@@ -30,9 +30,15 @@ public sealed class HeadTrainingWorkflow(FeatureExtractor features, EncoderDescr
     private TrainOutcome TrainSequence(TrainRequest request, IProgress<EncodingProgress>? encoding, IProgress<EpochReport>? epochs, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
-        var train = LabeledTextReader.Read(request.TrainFile);
         var dev = LabeledTextReader.Read(request.DevFile);
+        var train = DevOverlap.Remove(LabeledTextReader.Read(request.TrainFile), dev, out var overlap);
+        ReportOverlap(overlap);
         var labels = train.Select(t => t.Label).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+        if (request.Head == HeadKind.Attention)
+        {
+            return TrainAttention(request, train, dev, labels, clock, encoding, epochs, ct);
+        }
+
         var index = labels.Select((l, i) => (l, i)).ToDictionary(p => p.l, p => p.i, StringComparer.Ordinal);
         var devKnown = dev.Where(d => index.ContainsKey(d.Label)).ToList();
 
@@ -59,8 +65,14 @@ public sealed class HeadTrainingWorkflow(FeatureExtractor features, EncoderDescr
     private TrainOutcome TrainNer(TrainRequest request, IProgress<EncodingProgress>? encoding, IProgress<EpochReport>? epochs, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
-        var train = ConllReader.Read(request.TrainFile);
         var dev = ConllReader.Read(request.DevFile);
+        var train = DevOverlap.Remove(ConllReader.Read(request.TrainFile), dev, out var overlap);
+        ReportOverlap(overlap);
+        if (request.Head == HeadKind.Convolutional)
+        {
+            return TrainConvolutional(request, train, dev, clock, encoding, epochs, ct);
+        }
+
         var types = train.SelectMany(s => s.Tags).Select(t => BioTagSet.TryParse(t, out _, out var type) ? type : null)
             .OfType<string>().Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
         var tagSet = BioTagSet.FromEntityTypes(types);
@@ -77,6 +89,59 @@ public sealed class HeadTrainingWorkflow(FeatureExtractor features, EncoderDescr
         return Register(request, "token-" + Describe(request.Options), tagSet.Labels, result.Epochs, result.BestEpoch, clock, train.Count, dev.Count,
             NerEvaluation(dev, predicted, tagSet),
             dir => HeadOnnxExporter.ExportTokenHead(result.Model, features.HiddenSize, TokenShapeFeatures.Count, Path.Combine(dir, HeadContract.FileName)));
+    }
+
+    private TrainOutcome TrainAttention(
+        TrainRequest request, IReadOnlyList<LabeledText> train, IReadOnlyList<LabeledText> dev, string[] labels, Stopwatch clock,
+        IProgress<EncodingProgress>? encoding, IProgress<EpochReport>? epochs, CancellationToken ct)
+    {
+        var options = request.AttentionOptions ?? new NeuralNetworks.Attention.AttentionSequenceHeadOptions();
+        var result = AttentionSequenceTraining.Train(features, train, dev, labels, options, encoding, epochs, ct);
+        return Register(request, "attention-" + options.Describe(), labels, result.Epochs, result.BestEpoch, clock, train.Count, dev.Count,
+            HeadEvaluation.FromClassification(result.DevMetrics),
+            dir => AttentionSequenceHeadExporter.Export(result.Model, features.HiddenSize, Path.Combine(dir, HeadContract.FileName)),
+            new Dictionary<string, string>
+            {
+                ["head"] = "attention",
+                ["options"] = options.Describe(),
+                ["bestEpoch"] = result.BestEpoch.ToString(CultureInfo.InvariantCulture),
+            });
+    }
+
+    private TrainOutcome TrainConvolutional(
+        TrainRequest request, IReadOnlyList<ConllSentence> train, IReadOnlyList<ConllSentence> dev, Stopwatch clock,
+        IProgress<EncodingProgress>? encoding, IProgress<EpochReport>? epochs, CancellationToken ct)
+    {
+        var options = request.ConvolutionOptions ?? new NeuralNetworks.Convolution.ConvolutionalTokenHeadOptions();
+        var outcome = ConvolutionalNerTraining.Train(features, train, dev, options, encoding, epochs, ct);
+        var devData = ConvolutionalNerTraining.Prepare(features, dev, outcome.TagSet, null, "encode dev");
+        var predicted = ConvolutionalNerTraining.PredictTokenTags(outcome.Model, devData, outcome.TagSet);
+        var shape = $"k{string.Join("-", options.KernelSizes)}-c{options.Channels}";
+        return Register(request, "cnn-" + shape, outcome.TagSet.Labels, outcome.Epochs, outcome.BestEpoch, clock, train.Count, dev.Count,
+            NerEvaluation(dev, predicted, outcome.TagSet),
+            dir => ConvolutionalTokenHeadExporter.Export(outcome.Model, features.HiddenSize, TokenShapeFeatures.Count, Path.Combine(dir, HeadContract.FileName)),
+            new Dictionary<string, string>
+            {
+                ["head"] = "cnn",
+                ["kernels"] = string.Join(",", options.KernelSizes),
+                ["dilations"] = string.Join(",", options.Dilations),
+                ["channels"] = options.Channels.ToString(CultureInfo.InvariantCulture),
+                ["epochs"] = options.Epochs.ToString(CultureInfo.InvariantCulture),
+                ["learningRate"] = options.LearningRate.ToString(CultureInfo.InvariantCulture),
+                ["dropout"] = options.Dropout.ToString(CultureInfo.InvariantCulture),
+                ["bestEpoch"] = outcome.BestEpoch.ToString(CultureInfo.InvariantCulture),
+            });
+    }
+
+    /// <summary>Set by the caller to hear about dropped train rows; the CLI prints it.</summary>
+    public Action<string>? Notice { get; init; }
+
+    private void ReportOverlap(int removed)
+    {
+        if (removed > 0)
+        {
+            Notice?.Invoke($"left out {removed} training rows whose text is also in the dev file (never train on dev)");
+        }
     }
 
     /// <summary>Entity scores and the token-tag confusion of predicted CoNLL tags against gold.</summary>

@@ -10,4 +10,7 @@ public sealed record TrainRequest(
     string DevFile,
     string ModelsRoot,
     DenseClassifierOptions Options,
-    bool Promote = true);
+    bool Promote = true,
+    HeadKind Head = HeadKind.Dense,
+    NeuralNetworks.Attention.AttentionSequenceHeadOptions? AttentionOptions = null,
+    NeuralNetworks.Convolution.ConvolutionalTokenHeadOptions? ConvolutionOptions = null);

@@ -11,5 +11,6 @@ var root = new RootCommand("StreamNlp: Kafka in, one encoder pass, topic + senti
     ModelsCommand.Create(),
     RetrainerCommand.Create(),
     LabelCommand.Create(),
+    BenchCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync().ConfigureAwait(false);

@@ -7,6 +7,7 @@ using StreamNlp.Core.Tasks;
 using StreamNlp.IntegrationTests.Kafka;
 using StreamNlp.IntegrationTests.Worker;
 using StreamNlp.Models.Registry;
+using StreamNlp.Retrainer.Benchmarks;
 using StreamNlp.Retrainer.Storage;
 using StreamNlp.Worker.Publishing;
 using Xunit.Abstractions;

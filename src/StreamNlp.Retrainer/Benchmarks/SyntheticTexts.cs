@@ -1,12 +1,12 @@
 using System.Text.Json;
 
-namespace StreamNlp.IntegrationTests.Retrainer;
+namespace StreamNlp.Retrainer.Benchmarks;
 
 /// <summary>
-/// Template-built texts for feedback-loop tests: a new domain (cooking) the shipped topic model has
-/// no label for, and small base data in the four AG News topics, so the tests need no data files.
+/// Template-built texts for the feedback-loop benchmark and tests: a new domain (cooking) the shipped
+/// topic model has no label for, and small base data in the four AG News topics, so neither needs data files.
 /// </summary>
-internal static class SyntheticTexts
+public static class SyntheticTexts
 {
     private static readonly string[] Verbs = ["Whisk", "Chop", "Simmer", "Roast", "Saute", "Knead", "Marinate", "Grill", "Blend", "Fry", "Braise", "Steam"];
     private static readonly string[] Ingredients = ["onions", "garlic", "tomatoes", "chicken", "flour", "butter", "basil", "salmon", "potatoes", "lentils", "mushrooms", "ginger", "carrots", "rice"];

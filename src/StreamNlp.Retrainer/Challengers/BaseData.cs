@@ -1,6 +1,7 @@
 using StreamNlp.Core.Tasks;
 using StreamNlp.Retrainer.Configuration;
 using StreamNlp.Training.Data;
+using StreamNlp.Training.Workflows;
 
 namespace StreamNlp.Retrainer.Challengers;
 
@@ -46,6 +47,7 @@ public sealed record BaseData(IReadOnlyList<LabeledText> Train, IReadOnlyList<La
             }
         }
 
-        return new BaseData(LabeledTextReader.Read(files.Train), LabeledTextReader.Read(files.Dev), files.Train);
+        var dev = LabeledTextReader.Read(files.Dev);
+        return new BaseData(DevOverlap.Remove(LabeledTextReader.Read(files.Train), dev, out _), dev, files.Train);
     }
 }

@@ -59,6 +59,10 @@ public sealed class ChallengeRunner(
         var holdout = examples.Where(e => IsHoldout(e.Text)).ToList();
         var feedbackTrain = examples.Where(e => !IsHoldout(e.Text)).ToList();
         var baseData = BaseData.LoadSequence(task, options);
+        if (baseData is not null)
+        {
+            feedbackTrain = [.. DevOverlap.Remove(feedbackTrain, baseData.Dev, out _)]; // never train on dev
+        }
 
         // Labels: the champion's, in its order, then any new ones the feedback (or base data) brings.
         var labels = championManifest.Labels

@@ -71,24 +71,12 @@ public sealed class ChallengeRunner(
             .ToArray();
         var index = labels.Select((l, i) => (l, i)).ToDictionary(p => p.l, p => p.i, StringComparer.Ordinal);
 
-        // Base features are cached on disk by text set; only the feedback is encoded afresh.
         var hidden = features.HiddenSize;
         var baseTrain = baseData?.Train ?? [];
-        var trainFeatures = baseTrain.Count == 0
-            ? []
-            : features.PooledFeatures([.. baseTrain.Select(t => t.Text)]);
-        var feedbackFeatures = features.PooledFeatures([.. feedbackTrain.Select(t => t.Text)]);
-        var trainSet = new TrainingSet(
-            [.. trainFeatures, .. feedbackFeatures],
-            hidden,
-            [.. baseTrain.Select(t => index[t.Label]), .. feedbackTrain.Select(t => index[t.Label])],
-            labels.Length);
         var devTexts = (baseData?.Dev ?? holdout).Where(d => index.ContainsKey(d.Label)).ToList();
-        var devSet = devTexts.Count == 0
-            ? null
-            : new TrainingSet(features.PooledFeatures([.. devTexts.Select(t => t.Text)]), hidden, [.. devTexts.Select(t => index[t.Label])], labels.Length);
-
-        var result = DenseClassifierTrainer.Train(trainSet, devSet, TrainerOptions, null, null, cancellationToken);
+        var trained = championManifest.Kind.StartsWith("attention-", StringComparison.Ordinal)
+            ? TrainAttention([.. baseTrain, .. feedbackTrain], devTexts, labels, cancellationToken)
+            : TrainDense(championManifest.Kind, baseTrain, feedbackTrain, devTexts, labels, index, cancellationToken);
 
         // Score both models through ONNX on the same cached states.
         var holdoutStates = features.TokenStates([.. holdout.Select(h => h.Text)]);
@@ -98,9 +86,9 @@ public sealed class ChallengeRunner(
             TrainFile = baseData is null ? "feedback" : Path.GetFileName(baseData.TrainFile) + " + feedback",
             TrainSha256 = baseData is null ? null : FileHash.Sha256Of(baseData.TrainFile),
             DevFile = baseData is null ? "feedback holdout" : "base dev + feedback holdout",
-            TrainExamples = trainSet.Count,
+            TrainExamples = baseTrain.Count + feedbackTrain.Count,
             DevExamples = devTexts.Count,
-            Epochs = result.Epochs.Count,
+            Epochs = trained.Epochs.Count,
             Seconds = Math.Round(clock.Elapsed.TotalSeconds, 1),
             Settings = new Dictionary<string, string>
             {
@@ -108,15 +96,12 @@ public sealed class ChallengeRunner(
                 ["feedbackTrain"] = feedbackTrain.Count.ToString(CultureInfo.InvariantCulture),
                 ["feedbackHoldout"] = holdout.Count.ToString(CultureInfo.InvariantCulture),
                 ["champion"] = championVersion,
-                ["bestEpoch"] = result.BestEpoch.ToString(CultureInfo.InvariantCulture),
+                ["bestEpoch"] = trained.BestEpoch.ToString(CultureInfo.InvariantCulture),
             },
         };
 
-        var challengerEvaluation = Evaluate(labels, devTexts, result.Model.Predict(devSet?.Features ?? [], devTexts.Count).Select(p => labels[p]).ToList());
         var outcome = HeadRegistration.Register(
-            registry, task, encoder, "mean-pool-softmax", labels, result.Epochs, result.BestEpoch, training, challengerEvaluation,
-            dir => HeadOnnxExporter.ExportSequenceHead(result.Model, hidden, Path.Combine(dir, HeadContract.FileName)),
-            promote: false);
+            registry, task, encoder, trained.Kind, labels, trained.Epochs, trained.BestEpoch, training, trained.Evaluation, trained.Export, promote: false);
 
         var sessions = new SessionFactory(inference);
         using var championHead = new TaskHead(task, registry.VersionDirectory(task, championVersion), championManifest, sessions);
@@ -134,6 +119,45 @@ public sealed class ChallengeRunner(
             championCard.ToMetrics(), challengerCard.ToMetrics(),
             decision.Promote ? RetrainDecisions.Promoted : RetrainDecisions.Rejected, decision.Reason);
         return new ChallengeResult(run, decision, outcome.Manifest, championVersion);
+    }
+
+    /// <summary>A trained challenger, ready to register: its kind, history, dev evaluation and ONNX export.</summary>
+    private sealed record TrainedChallenger(string Kind, IReadOnlyList<EpochReport> Epochs, int BestEpoch, HeadEvaluation Evaluation, Action<string> Export);
+
+    /// <summary>Same family as the champion: mean-pooled vectors into softmax regression or an MLP of the champion's width.</summary>
+    private TrainedChallenger TrainDense(
+        string championKind, IReadOnlyList<LabeledText> baseTrain, IReadOnlyList<LabeledText> feedbackTrain, IReadOnlyList<LabeledText> devTexts,
+        string[] labels, Dictionary<string, int> index, CancellationToken cancellationToken)
+    {
+        var hiddenSizes = championKind.StartsWith("mean-pool-mlp-", StringComparison.Ordinal)
+            ? championKind["mean-pool-mlp-".Length..].Split('-').Select(h => int.Parse(h, CultureInfo.InvariantCulture)).ToArray()
+            : [];
+        var trainerOptions = hiddenSizes.Length == 0 ? TrainerOptions : TrainerOptions with { HiddenSizes = hiddenSizes, LearningRate = 0.001f, Dropout = 0.2f };
+        var hidden = features.HiddenSize;
+        // Base features are cached on disk by text set; only the feedback is encoded afresh.
+        var trainFeatures = baseTrain.Count == 0 ? [] : features.PooledFeatures([.. baseTrain.Select(t => t.Text)]);
+        var feedbackFeatures = features.PooledFeatures([.. feedbackTrain.Select(t => t.Text)]);
+        var trainSet = new TrainingSet(
+            [.. trainFeatures, .. feedbackFeatures],
+            hidden,
+            [.. baseTrain.Select(t => index[t.Label]), .. feedbackTrain.Select(t => index[t.Label])],
+            labels.Length);
+        var devFeatures = devTexts.Count == 0 ? [] : features.PooledFeatures([.. devTexts.Select(t => t.Text)]);
+        var devSet = devTexts.Count == 0 ? null : new TrainingSet(devFeatures, hidden, [.. devTexts.Select(t => index[t.Label])], labels.Length);
+        var result = DenseClassifierTrainer.Train(trainSet, devSet, trainerOptions, null, null, cancellationToken);
+        var evaluation = Evaluate(labels, devTexts, result.Model.Predict(devFeatures, devTexts.Count).Select(p => labels[p]).ToList());
+        var kind = hiddenSizes.Length == 0 ? "mean-pool-softmax" : "mean-pool-mlp-" + string.Join("-", hiddenSizes);
+        return new TrainedChallenger(kind, result.Epochs, result.BestEpoch, evaluation,
+            dir => HeadOnnxExporter.ExportSequenceHead(result.Model, hidden, Path.Combine(dir, HeadContract.FileName)));
+    }
+
+    /// <summary>Same family as an attention champion (slower: minutes on large base data with 2 cores).</summary>
+    private TrainedChallenger TrainAttention(IReadOnlyList<LabeledText> train, IReadOnlyList<LabeledText> devTexts, string[] labels, CancellationToken cancellationToken)
+    {
+        var options = new Training.NeuralNetworks.Attention.AttentionSequenceHeadOptions();
+        var result = AttentionSequenceTraining.Train(features, train, devTexts, labels, options, null, null, cancellationToken);
+        return new TrainedChallenger("attention-" + options.Describe(), result.Epochs, result.BestEpoch, HeadEvaluation.FromClassification(result.DevMetrics),
+            dir => AttentionSequenceHeadExporter.Export(result.Model, features.HiddenSize, Path.Combine(dir, HeadContract.FileName)));
     }
 
     private static Scorecard Score(TaskHead head, IReadOnlyList<LabeledText> holdout, TokenStates holdoutStates, IReadOnlyList<LabeledText>? baseDev, TokenStates? baseStates)

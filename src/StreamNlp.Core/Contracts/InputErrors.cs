@@ -3,9 +3,9 @@ namespace StreamNlp.Core.Contracts;
 /// <summary>Reason codes written to the dead-letter topic's <c>streamnlp-error</c> header.</summary>
 public static class InputErrors
 {
-    public const string EmptyValue = "empty-value";
-    public const string Oversize = "oversize";
-    public const string InvalidUtf8 = "invalid-utf8";
+    public const string EmptyValue = Utf8Payload.EmptyValue;
+    public const string Oversize = Utf8Payload.Oversize;
+    public const string InvalidUtf8 = Utf8Payload.InvalidUtf8;
     public const string InvalidJson = "invalid-json";
     public const string MissingText = "missing-text";
     public const string TextNotString = "text-not-string";

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 
 namespace StreamNlp.Core.Contracts;
@@ -10,33 +9,11 @@ namespace StreamNlp.Core.Contracts;
 /// </summary>
 public static class InputParser
 {
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
-
     public static InputParseResult Parse(ReadOnlySpan<byte> value, int maxBytes)
     {
-        if (value.Length > maxBytes)
+        if (!Utf8Payload.TryDecode(value, maxBytes, "StreamNlp:Input:MaxMessageBytes", out var decoded, out var code, out var detail))
         {
-            return InputParseResult.Invalid(InputErrors.Oversize, $"value is {value.Length} bytes; the limit (StreamNlp:Input:MaxMessageBytes) is {maxBytes}");
-        }
-
-        if (value.IsEmpty)
-        {
-            return InputParseResult.Invalid(InputErrors.EmptyValue, "value is empty or null");
-        }
-
-        string decoded;
-        try
-        {
-            decoded = StrictUtf8.GetString(value);
-        }
-        catch (DecoderFallbackException ex)
-        {
-            return InputParseResult.Invalid(InputErrors.InvalidUtf8, $"value is not valid UTF-8 (byte index {ex.Index})");
-        }
-
-        if (decoded.Length > 0 && decoded[0] == '\uFEFF')
-        {
-            decoded = decoded[1..];
+            return InputParseResult.Invalid(code, detail);
         }
 
         var trimmed = decoded.AsSpan().TrimStart();

@@ -6,9 +6,9 @@ namespace StreamNlp.Core.Contracts.Feedback;
 /// </summary>
 public static class FeedbackErrors
 {
-    public const string Oversize = "oversize";
-    public const string EmptyValue = "empty-value";
-    public const string InvalidUtf8 = "invalid-utf8";
+    public const string Oversize = Utf8Payload.Oversize;
+    public const string EmptyValue = Utf8Payload.EmptyValue;
+    public const string InvalidUtf8 = Utf8Payload.InvalidUtf8;
     public const string InvalidJson = "invalid-json";
     public const string NotAnObject = "not-an-object";
     public const string UnknownTask = "unknown-task";

@@ -14,36 +14,14 @@ namespace StreamNlp.Core.Contracts.Feedback;
 /// </summary>
 public static class FeedbackParser
 {
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
-
     // Two "label" (or "text") fields would make the example ambiguous, so duplicates are invalid JSON here.
     private static readonly JsonDocumentOptions DocumentOptions = new() { AllowDuplicateProperties = false };
 
     public static FeedbackParseResult Parse(ReadOnlySpan<byte> value, int maxBytes)
     {
-        if (value.Length > maxBytes)
+        if (!Utf8Payload.TryDecode(value, maxBytes, "feedback size limit", out var decoded, out var code, out var detail))
         {
-            return FeedbackParseResult.Invalid(FeedbackErrors.Oversize, $"value is {value.Length} bytes; the limit is {maxBytes}");
-        }
-
-        if (value.IsEmpty)
-        {
-            return FeedbackParseResult.Invalid(FeedbackErrors.EmptyValue, "value is empty or null");
-        }
-
-        string decoded;
-        try
-        {
-            decoded = StrictUtf8.GetString(value);
-        }
-        catch (DecoderFallbackException ex)
-        {
-            return FeedbackParseResult.Invalid(FeedbackErrors.InvalidUtf8, $"value is not valid UTF-8 (byte index {ex.Index})");
-        }
-
-        if (decoded.Length > 0 && decoded[0] == '\uFEFF')
-        {
-            decoded = decoded[1..];
+            return FeedbackParseResult.Invalid(code, detail);
         }
 
         JsonDocument document;

@@ -178,6 +178,50 @@ public sealed class EnrichmentWorkerTests(KafkaBrokerFixture broker, ITestOutput
     }
 
     [Fact]
+    public async Task Worker_ExactlyOnceMode_EnrichesEveryRecordOnce()
+    {
+        // The embedded broker accepts the transactional calls without enforcing their semantics (README);
+        // this proves the transactional path delivers and commits. Real Kafka proves isolation.
+        var topics = TestTopics.Fresh();
+        await using var worker = await WorkerTestHost.StartAsync(broker, topics, new Dictionary<string, string?>
+        {
+            ["StreamNlp:Kafka:ExactlyOnce"] = "true",
+        });
+        var texts = Enumerable.Range(0, 100).Select(i => JsonSerializer.Serialize(new { id = $"x-{i}", text = Sentences[i % Sentences.Length] })).ToList();
+        await TopicClient.ProduceTextsAsync(broker.BootstrapServers, topics.Input, texts);
+
+        var records = TopicClient.Read(broker.BootstrapServers, topics.Output, 100, ReadTimeout, TimeSpan.FromSeconds(1));
+
+        Assert.Equal(
+            Enumerable.Range(0, 100).Select(i => $"x-{i}").Order(),
+            records.Select(r => JsonDocument.Parse(r.Message.Value!).RootElement.GetProperty("id").GetString()).Order());
+    }
+
+    [Fact]
+    public async Task Worker_LowConfidence_AlsoGoesToReviewQueue()
+    {
+        var topics = TestTopics.Fresh();
+        await using var worker = await WorkerTestHost.StartAsync(broker, topics, new Dictionary<string, string?>
+        {
+            ["StreamNlp:Review:Classification"] = "0.999999", // every topic guess is "unsure"
+            ["StreamNlp:Review:Sentiment"] = "0",             // sentiment review off
+            ["StreamNlp:Review:Ner"] = "0",
+        });
+        await TopicClient.ProduceTextsAsync(broker.BootstrapServers, topics.Input,
+            [JsonSerializer.Serialize(new { id = "r-1", text = "Stocks fell as oil prices rose." }), JsonSerializer.Serialize(new { id = "r-2", text = "Knead the dough." })]);
+
+        var items = TopicClient.Read(broker.BootstrapServers, topics.Review, 2, ReadTimeout, TimeSpan.FromSeconds(1))
+            .Select(r => JsonDocument.Parse(r.Message.Value!).RootElement)
+            .ToList();
+
+        Assert.Equal(2, items.Count);
+        Assert.All(items, i => Assert.Equal("classification", i.GetProperty("task").GetString()));
+        Assert.Equal(["r-1", "r-2"], items.Select(i => i.GetProperty("id").GetString()).Order());
+        Assert.All(items, i => Assert.InRange(i.GetProperty("confidence").GetSingle(), 0f, 0.999999f));
+        Assert.All(items, i => Assert.False(string.IsNullOrEmpty(i.GetProperty("prediction").GetProperty("label").GetString())));
+    }
+
+    [Fact]
     public async Task Host_InvalidSetting_StopsStartupNamingTheSetting()
     {
         var topics = TestTopics.Fresh();

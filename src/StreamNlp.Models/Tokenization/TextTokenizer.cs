@@ -10,6 +10,12 @@ namespace StreamNlp.Models.Tokenization;
 /// </summary>
 public sealed class TextTokenizer
 {
+    /// <summary>
+    /// Changes whenever this class's behaviour changes (normalization, truncation), so caches keyed on
+    /// tokenized text are not reused across versions.
+    /// </summary>
+    public const int BehaviourVersion = 2;
+
     private readonly BertTokenizer _tokenizer;
 
     public TextTokenizer(string vocabularyPath, bool uncased)

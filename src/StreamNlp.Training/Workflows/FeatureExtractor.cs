@@ -24,7 +24,7 @@ public sealed class FeatureExtractor(TextTokenizer tokenizer, EncoderSession enc
     public float[] PooledFeatures(IReadOnlyList<string> texts, IProgress<EncodingProgress>? progress = null, string stage = "encode")
     {
         var hidden = encoder.HiddenSize;
-        return Cached("pooled", texts, () =>
+        return Cached("pooled", texts, texts.Count * hidden, () =>
         {
             var features = new float[texts.Count * hidden];
             var tokenized = texts.Select(t => tokenizer.Tokenize(t, maxTokens)).ToArray();
@@ -55,7 +55,7 @@ public sealed class FeatureExtractor(TextTokenizer tokenizer, EncoderSession enc
             offsets[i + 1] = offsets[i] + tokenized[i].Words.Count;
         }
 
-        var features = Cached("words", texts, () =>
+        var features = Cached("words", texts, offsets[^1] * dimension, () =>
         {
             var result = new float[offsets[^1] * dimension];
             EncodeInBatches(tokenized, progress, stage, (batch, indices) =>
@@ -91,7 +91,7 @@ public sealed class FeatureExtractor(TextTokenizer tokenizer, EncoderSession enc
             offsets[i + 1] = offsets[i] + tokenized[i].Length;
         }
 
-        var states = Cached("states", texts, () =>
+        var states = Cached("states", texts, offsets[^1] * hidden, () =>
         {
             var result = new float[offsets[^1] * hidden];
             EncodeInBatches(tokenized, progress, stage, (batch, indices) =>
@@ -130,7 +130,8 @@ public sealed class FeatureExtractor(TextTokenizer tokenizer, EncoderSession enc
         }
     }
 
-    private float[] Cached(string kind, IReadOnlyList<string> texts, Func<float[]> compute)
+    /// <param name="expectedLength">The size the result must have; a cached file of another size is stale and recomputed.</param>
+    private float[] Cached(string kind, IReadOnlyList<string> texts, long expectedLength, Func<float[]> compute)
     {
         if (cacheDirectory is null)
         {
@@ -138,7 +139,8 @@ public sealed class FeatureExtractor(TextTokenizer tokenizer, EncoderSession enc
         }
 
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        hash.AppendData(Encoding.UTF8.GetBytes($"{kind}|{encoder.Files.Descriptor.ModelSha256}|{maxTokens}|{TokenShapeFeatures.Count}|{texts.Count}\n"));
+        hash.AppendData(Encoding.UTF8.GetBytes(
+            $"{kind}|{encoder.Files.Descriptor.ModelSha256}|{encoder.Files.Descriptor.VocabularySha256}|{TextTokenizer.BehaviourVersion}|{maxTokens}|{TokenShapeFeatures.Count}|{texts.Count}\n"));
         foreach (var text in texts)
         {
             hash.AppendData(Encoding.UTF8.GetBytes(text));
@@ -148,7 +150,7 @@ public sealed class FeatureExtractor(TextTokenizer tokenizer, EncoderSession enc
         var key = Convert.ToHexStringLower(hash.GetHashAndReset());
         var folder = Path.Combine(cacheDirectory, "features");
         var path = Path.Combine(folder, $"{kind}-{key}.f32");
-        if (File.Exists(path))
+        if (File.Exists(path) && new FileInfo(path).Length == expectedLength * sizeof(float))
         {
             var bytes = File.ReadAllBytes(path);
             var cached = new float[bytes.Length / sizeof(float)];

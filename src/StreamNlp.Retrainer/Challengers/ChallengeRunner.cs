@@ -46,7 +46,7 @@ public sealed class ChallengeRunner(
     {
         if (task == NlpTask.Ner)
         {
-            throw new NotSupportedException("Retraining the NER head from feedback is not implemented yet; NER feedback is stored for later use.");
+            return new NerChallenge(registry, features, encoder, options, inference, time, IsHoldout).Run(feedback, cancellationToken);
         }
 
         var clock = Stopwatch.StartNew();

@@ -1,6 +1,8 @@
+using System.Numerics.Tensors;
 using Microsoft.ML.OnnxRuntime;
 using StreamNlp.Models.Encoders;
 using StreamNlp.Models.Heads;
+using StreamNlp.Models.Ner;
 using StreamNlp.Training.Workflows;
 
 namespace StreamNlp.Retrainer.Challengers;
@@ -16,23 +18,62 @@ public static class HeadScoring
     {
         var labels = head.Labels;
         var predictions = new string[states.Texts.Count];
-        using var options = new RunOptions();
-        for (var start = 0; start < predictions.Length; start += batchSize)
+        RunInBatches(head, states, batchSize, (start, batch, probabilities) =>
         {
-            var count = Math.Min(batchSize, predictions.Length - start);
+            for (var b = 0; b < batch.BatchSize; b++)
+            {
+                var slice = probabilities.AsSpan(b * labels.Count, labels.Count);
+                predictions[start + b] = labels[TensorPrimitives.IndexOfMax(slice)];
+            }
+        });
+
+        return predictions;
+    }
+
+    /// <summary>
+    /// The BIO tag of every word of each text from a token head: each word is read from its first sub-token's row
+    /// of the head's [batch, seq, tags] output and each text's words are decoded with BIO-constrained Viterbi, as
+    /// the workers do. Tags are in the head's own label order (its manifest's labels).
+    /// </summary>
+    public static string[][] PredictWordTags(TaskHead head, TokenStates states, int batchSize = 64)
+    {
+        var tagSet = new BioTagSet(head.Labels);
+        var tags = tagSet.Count;
+        var predictions = new string[states.Texts.Count][];
+        RunInBatches(head, states, batchSize, (start, batch, probabilities) =>
+        {
+            for (var b = 0; b < batch.BatchSize; b++)
+            {
+                var firstTokens = batch.Texts[b].WordFirstToken;
+                var wordProbabilities = new float[firstTokens.Length * tags];
+                for (var w = 0; w < firstTokens.Length; w++)
+                {
+                    probabilities.AsSpan(((b * batch.SequenceLength) + firstTokens[w]) * tags, tags)
+                        .CopyTo(wordProbabilities.AsSpan(w * tags, tags));
+                }
+
+                var path = BioViterbiDecoder.Decode(wordProbabilities, firstTokens.Length, tagSet);
+                predictions[start + b] = [.. path.Select(p => tagSet[p])];
+            }
+        });
+
+        return predictions;
+    }
+
+    /// <summary>Runs <paramref name="head"/> on consecutive batches of cached states; <paramref name="consume"/> gets the first text's index, the batch and its probabilities.</summary>
+    private static void RunInBatches(TaskHead head, TokenStates states, int batchSize, Action<int, EncodedBatch, float[]> consume)
+    {
+        using var options = new RunOptions();
+        var total = states.Texts.Count;
+        for (var start = 0; start < total; start += batchSize)
+        {
+            var count = Math.Min(batchSize, total - start);
             var texts = Enumerable.Range(start, count).Select(i => states.Texts[i]).ToList();
             var rows = Enumerable.Range(start, count)
                 .Select(i => new ReadOnlyMemory<float>(states.States, states.Offsets[i] * states.HiddenSize, states.Length(i) * states.HiddenSize))
                 .ToList();
             using var batch = EncodedBatch.FromStates(texts, rows, states.HiddenSize);
-            var probabilities = head.Run(batch, options);
-            for (var b = 0; b < count; b++)
-            {
-                var slice = probabilities.AsSpan(b * labels.Count, labels.Count);
-                predictions[start + b] = labels[System.Numerics.Tensors.TensorPrimitives.IndexOfMax(slice)];
-            }
+            consume(start, batch, head.Run(batch, options));
         }
-
-        return predictions;
     }
 }

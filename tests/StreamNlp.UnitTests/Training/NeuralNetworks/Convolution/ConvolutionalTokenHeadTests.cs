@@ -133,6 +133,14 @@ public sealed class ConvolutionalTokenHeadTests
     }
 
     [Fact]
+    public void Describe_NamesKernelsDilationsAndChannels()
+    {
+        var head = ConvolutionalTokenHead.Create(Hidden, TokenShapeFeatures.Count, Tags, [3, 3], [1, 2], 8, new SeededRandom(1));
+
+        Assert.Equal("conv-k3-k3d2-8", head.Describe());
+    }
+
+    [Fact]
     public void Constructor_LayersThatDoNotChain_Throw()
     {
         var random = new SeededRandom(1);

@@ -31,7 +31,9 @@ internal static class TrainCommand
         var learningRate = new Option<float>("--lr") { DefaultValueFactory = _ => 1e-3f };
         var batchSize = new Option<int>("--batch-size") { DefaultValueFactory = _ => 64 };
         var weightDecay = new Option<float>("--weight-decay") { DefaultValueFactory = _ => 0.01f };
-        var dropout = new Option<float>("--dropout") { DefaultValueFactory = _ => 0.1f };
+        var dropout = new Option<float?>("--dropout") { Description = "Dropout rate (default 0.1 for dense heads; the head's own default otherwise)." };
+        var kernels = new Option<int[]?>("--kernels") { Description = "cnn: kernel size of each convolution layer, e.g. --kernels 3 3.", AllowMultipleArgumentsPerToken = true };
+        var channels = new Option<int?>("--channels") { Description = "cnn: channels per convolution layer." };
         var patience = new Option<int>("--patience") { DefaultValueFactory = _ => 3 };
         var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 42 };
         var classWeights = new Option<bool>("--class-weights") { Description = "Weight classes by inverse frequency." };
@@ -40,7 +42,7 @@ internal static class TrainCommand
         var cache = new Option<string?>("--cache-dir") { Description = "Encoder and feature cache (default ~/.cache/streamnlp)." };
         var command = new Command("train", "Train a task head on the frozen encoder and add it to the model registry.")
         {
-            task, train, dev, output, head, epochs, hidden, learningRate, batchSize, weightDecay, dropout, patience, seed, classWeights, noPromote, maxTokens, cache,
+            task, train, dev, output, head, epochs, hidden, learningRate, batchSize, weightDecay, dropout, patience, seed, classWeights, noPromote, maxTokens, cache, kernels, channels,
         };
         command.SetAction((parse, ct) => CommandRunner.Guard(() =>
         {
@@ -71,7 +73,7 @@ internal static class TrainCommand
                 LearningRate = parse.GetValue(learningRate),
                 BatchSize = parse.GetValue(batchSize),
                 WeightDecay = parse.GetValue(weightDecay),
-                Dropout = parse.GetValue(dropout),
+                Dropout = parse.GetValue(dropout) ?? 0.1f,
                 Patience = parse.GetValue(patience),
                 Seed = parse.GetValue(seed),
                 ClassWeighting = parse.GetValue(classWeights),
@@ -91,6 +93,22 @@ internal static class TrainCommand
             {
                 attention = attention with { Epochs = explicitEpochs };
                 convolution = convolution with { Epochs = explicitEpochs };
+            }
+
+            if (parse.GetValue(dropout) is { } explicitDropout)
+            {
+                attention = attention with { Dropout = explicitDropout };
+                convolution = convolution with { Dropout = explicitDropout };
+            }
+
+            if (parse.GetValue(kernels) is { Length: > 0 } kernelSizes)
+            {
+                convolution = convolution with { KernelSizes = kernelSizes };
+            }
+
+            if (parse.GetValue(channels) is { } channelCount)
+            {
+                convolution = convolution with { Channels = channelCount };
             }
 
             var request = new TrainRequest(nlpTask, parse.GetValue(train)!, parse.GetValue(dev)!, parse.GetValue(output)!, options, !parse.GetValue(noPromote),

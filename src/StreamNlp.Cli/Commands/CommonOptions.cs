@@ -24,6 +24,6 @@ internal static class CommonOptions
 
     public static Option<string?> Models() => new("--models")
     {
-        Description = "Model registry folder (<task>/<version>/ + current). Default: the models shipped with streamnlp.",
+        Description = "Model registry folder (<task>/<version>/ + current). Default: ~/.local/share/streamnlp/models, seeded from the models shipped with streamnlp.",
     };
 }

@@ -9,8 +9,9 @@ public sealed class ModelOptions
     public const string Section = "StreamNlp:Models";
 
     /// <summary>
-    /// Model registry folder (<c>&lt;task&gt;/&lt;version&gt;/</c> + <c>current</c>). Empty: the default models
-    /// shipped with the application. A folder without a task's model is seeded from those defaults.
+    /// Model registry folder (<c>&lt;task&gt;/&lt;version&gt;/</c> + <c>current</c>). Empty:
+    /// <c>~/.local/share/streamnlp/models</c>. A task the folder lacks is seeded from the models shipped
+    /// with the application.
     /// </summary>
     public string? Directory { get; set; }
 

@@ -64,25 +64,41 @@ public sealed class ModelBundleProvider(IOptions<ModelOptions> options, ILogger<
         return swaps;
     }
 
-    /// <summary>The folder of models shipped with the application.</summary>
+    /// <summary>The folder of models shipped with the application (read-only: only ever copied from).</summary>
     public static string DefaultModelsDirectory => Path.Combine(AppContext.BaseDirectory, "models");
 
+    /// <summary>The registry used when none is configured: <c>$XDG_DATA_HOME/streamnlp/models</c> or <c>~/.local/share/streamnlp/models</c>.</summary>
+    public static string DefaultRegistryDirectory
+    {
+        get
+        {
+            var xdg = Environment.GetEnvironmentVariable("XDG_DATA_HOME");
+            var root = string.IsNullOrWhiteSpace(xdg)
+                ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "share")
+                : xdg;
+            return Path.Combine(root, "streamnlp", "models");
+        }
+    }
+
+    /// <summary>
+    /// Opens the configured registry (default <see cref="DefaultRegistryDirectory"/>), creating it and
+    /// seeding every task it lacks from the models shipped with the application. The registry is
+    /// writable: the retrainer adds versions to it, so it never lives inside the application folder.
+    /// </summary>
     public static ModelRegistry OpenRegistry(ModelOptions options)
     {
-        if (string.IsNullOrWhiteSpace(options.Directory))
-        {
-            return new ModelRegistry(DefaultModelsDirectory);
-        }
-
-        var registry = new ModelRegistry(options.Directory);
+        var registry = new ModelRegistry(string.IsNullOrWhiteSpace(options.Directory) ? DefaultRegistryDirectory : options.Directory);
         Directory.CreateDirectory(registry.Root);
-        if (Directory.Exists(DefaultModelsDirectory))
+        if (Directory.Exists(DefaultModelsDirectory) && !SamePath(registry.Root, DefaultModelsDirectory))
         {
             registry.SeedFrom(new ModelRegistry(DefaultModelsDirectory));
         }
 
         return registry;
     }
+
+    private static bool SamePath(string a, string b) =>
+        string.Equals(Path.GetFullPath(a).TrimEnd(Path.DirectorySeparatorChar), Path.GetFullPath(b).TrimEnd(Path.DirectorySeparatorChar), StringComparison.Ordinal);
 
     private static ModelBundle Load(ModelOptions options, ILogger logger)
     {

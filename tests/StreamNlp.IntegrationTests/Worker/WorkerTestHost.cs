@@ -17,6 +17,9 @@ internal sealed class WorkerTestHost : IAsyncDisposable
         Topics = topics;
     }
 
+    /// <summary>One registry per test run, seeded from the shipped models (tests never touch the user's registry).</summary>
+    private static readonly string SharedModels = Path.Combine(Path.GetTempPath(), $"streamnlp-test-models-{Environment.ProcessId}");
+
     public IHost Host { get; }
 
     public TestTopics Topics { get; }
@@ -43,6 +46,7 @@ internal sealed class WorkerTestHost : IAsyncDisposable
             ["StreamNlp:Kafka:ReviewTopic"] = topics.Review,
             ["StreamNlp:Retrainer:GroupId"] = topics.Group + "-retrainer",
             ["StreamNlp:Kafka:Partitions"] = "3",
+            ["StreamNlp:Models:Directory"] = SharedModels,
             ["StreamNlp:Batching:MaxWaitMs"] = "10",
             ["StreamNlp:Retry:BaseDelayMs"] = "10",
         };

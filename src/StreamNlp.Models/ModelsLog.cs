@@ -10,6 +10,6 @@ internal static partial class ModelsLog
     public static partial void CudaUnavailable(ILogger logger, string reason);
 
     [LoggerMessage(EventId = 1001, Level = LogLevel.Information,
-        Message = "Loaded encoder {Encoder} on {Provider}; heads: {Heads}")]
-    public static partial void BundleLoaded(ILogger logger, string encoder, string provider, string heads);
+        Message = "Loaded encoder {Encoder} on {Provider}; heads from {Registry}: {Heads}")]
+    public static partial void BundleLoaded(ILogger logger, string encoder, string provider, string registry, string heads);
 }

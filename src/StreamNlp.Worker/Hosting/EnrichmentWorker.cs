@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Polly.Registry;
 using StreamNlp.Core.Contracts;
+using StreamNlp.Core.Tasks;
 using StreamNlp.Kafka.Embedded;
 using StreamNlp.Kafka.Topics;
 using StreamNlp.Worker.Batching;
@@ -148,11 +149,11 @@ public sealed class EnrichmentWorker(
                 {
                     if (swap.Error is null)
                     {
-                        WorkerLog.HeadSwapped(logger, swap.Task.ToString(), swap.FromVersion, swap.ToVersion);
+                        WorkerLog.HeadSwapped(logger, swap.Task.ToName(), swap.FromVersion, swap.ToVersion);
                     }
                     else
                     {
-                        WorkerLog.HeadSwapFailed(logger, swap.Task.ToString(), swap.ToVersion, swap.FromVersion, swap.Error);
+                        WorkerLog.HeadSwapFailed(logger, swap.Task.ToName(), swap.ToVersion, swap.FromVersion, swap.Error);
                     }
                 }
 

@@ -1,3 +1,5 @@
+using static StreamNlp.Training.NeuralNetworks.TrainingOptionChecks;
+
 namespace StreamNlp.Training.NeuralNetworks;
 
 /// <summary>Settings of <see cref="DenseClassifierTrainer"/>.</summary>
@@ -39,44 +41,9 @@ public sealed record DenseClassifierOptions
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
     public void Validate()
     {
-        if (Epochs < 1)
-        {
-            throw new ArgumentException($"{nameof(Epochs)} must be at least 1, got {Epochs}.");
-        }
-
-        if (BatchSize < 1)
-        {
-            throw new ArgumentException($"{nameof(BatchSize)} must be at least 1, got {BatchSize}.");
-        }
-
-        if (!(LearningRate > 0f) || float.IsInfinity(LearningRate))
-        {
-            throw new ArgumentException($"{nameof(LearningRate)} must be positive, got {LearningRate}.");
-        }
-
-        if (!(WeightDecay >= 0f) || float.IsInfinity(WeightDecay))
-        {
-            throw new ArgumentException($"{nameof(WeightDecay)} must be zero or positive, got {WeightDecay}.");
-        }
-
-        if (!(Dropout is >= 0f and < 1f))
-        {
-            throw new ArgumentException($"{nameof(Dropout)} must be in [0, 1), got {Dropout}.");
-        }
-
-        if (HiddenSizes is null || HiddenSizes.Any(h => h < 0))
-        {
-            throw new ArgumentException($"{nameof(HiddenSizes)} must be a list of sizes ≥ 0.");
-        }
-
-        if (Patience < 0)
-        {
-            throw new ArgumentException($"{nameof(Patience)} must be zero or positive, got {Patience}.");
-        }
-
-        if (!(MinimumImprovement >= 0))
-        {
-            throw new ArgumentException($"{nameof(MinimumImprovement)} must be zero or positive, got {MinimumImprovement}.");
-        }
+        CheckOptimiser(Epochs, BatchSize, LearningRate, WeightDecay);
+        CheckDropout(Dropout, nameof(Dropout));
+        Require(HiddenSizes is not null && HiddenSizes.All(h => h >= 0), nameof(HiddenSizes), "must be a list of sizes ≥ 0");
+        CheckStopping(Patience, MinimumImprovement);
     }
 }

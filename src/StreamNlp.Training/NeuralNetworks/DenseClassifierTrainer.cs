@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Numerics.Tensors;
 
 namespace StreamNlp.Training.NeuralNetworks;
@@ -43,7 +42,13 @@ public static class DenseClassifierTrainer
             throw new ArgumentException("The training set is empty.", nameof(train));
         }
 
-        var stopwatch = Stopwatch.StartNew();
+        var tracker = new EpochTracker<DenseClassifier>(
+            options.Patience,
+            options.MinimumImprovement,
+            m => m.Clone(),
+            dev is not null && dev.Count > 0 ? m => Evaluate(m, dev) : null,
+            devMetric,
+            progress);
         var random = new SeededRandom(unchecked((ulong)options.Seed));
         var model = DenseClassifier.Create(train.Dimension, options.HiddenSizes, train.ClassCount, options.Dropout, random.Fork());
         var shuffleRandom = random.Fork();
@@ -51,7 +56,6 @@ public static class DenseClassifierTrainer
         var optimizer = new AdamWOptimizer(model.Parameters, options.LearningRate, options.WeightDecay);
         var batchSize = Math.Min(options.BatchSize, train.Count);
         var backprop = new DenseClassifierBackprop(model, batchSize);
-        var earlyStopping = new EarlyStopping(options.Patience, options.MinimumImprovement);
 
         var order = new int[train.Count];
         for (var i = 0; i < order.Length; i++)
@@ -61,8 +65,6 @@ public static class DenseClassifierTrainer
 
         var batchFeatures = new float[batchSize * train.Dimension];
         var batchLabels = new int[batchSize];
-        var reports = new List<EpochReport>();
-        DenseClassifier? best = null;
 
         for (var epoch = 1; epoch <= options.Epochs; epoch++)
         {
@@ -85,42 +87,14 @@ public static class DenseClassifierTrainer
                 correct += CountCorrect(backprop.Probabilities, batchLabels.AsSpan(0, rows), train.ClassCount);
             }
 
-            double? devLoss = null;
-            double? metric = null;
-            if (dev is not null && dev.Count > 0)
+            if (tracker.EndEpoch(model, epoch, lossSum / train.Count, (double)correct / train.Count))
             {
-                var (loss, accuracy) = Evaluate(model, dev);
-                devLoss = loss;
-                metric = accuracy;
-            }
-
-            if (devMetric is not null)
-            {
-                metric = devMetric(model);
-            }
-
-            var report = new EpochReport(
-                epoch, lossSum / train.Count, (double)correct / train.Count, devLoss, metric, stopwatch.Elapsed);
-            reports.Add(report);
-            progress?.Report(report);
-
-            if (metric is { } value)
-            {
-                if (earlyStopping.Report(epoch, value))
-                {
-                    best = model.Clone();
-                }
-
-                if (earlyStopping.ShouldStop)
-                {
-                    break;
-                }
+                break;
             }
         }
 
-        return best is null
-            ? new DenseClassifierTrainingResult(model, reports, reports.Count)
-            : new DenseClassifierTrainingResult(best, reports, earlyStopping.BestEpoch);
+        var (finalModel, reports, bestEpoch) = tracker.Finish(model);
+        return new DenseClassifierTrainingResult(finalModel, reports, bestEpoch);
     }
 
     /// <summary>Mean unweighted cross-entropy and accuracy of <paramref name="model"/> on <paramref name="data"/>.</summary>

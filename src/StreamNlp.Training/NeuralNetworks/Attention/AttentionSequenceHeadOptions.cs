@@ -1,3 +1,5 @@
+using static StreamNlp.Training.NeuralNetworks.TrainingOptionChecks;
+
 namespace StreamNlp.Training.NeuralNetworks.Attention;
 
 /// <summary>Settings of <see cref="AttentionSequenceHeadTrainer"/> and the shape of the <see cref="AttentionSequenceHead"/> it builds.</summary>
@@ -66,21 +68,17 @@ public sealed record AttentionSequenceHeadOptions
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
     public void Validate()
     {
-        Require(Epochs >= 1, nameof(Epochs), $"must be at least 1, got {Epochs}");
-        Require(BatchSize >= 1, nameof(BatchSize), $"must be at least 1, got {BatchSize}");
-        Require(LearningRate > 0f && !float.IsInfinity(LearningRate), nameof(LearningRate), $"must be positive, got {LearningRate}");
-        Require(WeightDecay >= 0f && !float.IsInfinity(WeightDecay), nameof(WeightDecay), $"must be zero or positive, got {WeightDecay}");
-        Require(Dropout is >= 0f and < 1f, nameof(Dropout), $"must be in [0, 1), got {Dropout}");
-        Require(PooledDropout is >= 0f and < 1f, nameof(PooledDropout), $"must be in [0, 1), got {PooledDropout}");
-        Require(TokenDropout is >= 0f and < 1f, nameof(TokenDropout), $"must be in [0, 1), got {TokenDropout}");
+        CheckOptimiser(Epochs, BatchSize, LearningRate, WeightDecay);
+        CheckDropout(Dropout, nameof(Dropout));
+        CheckDropout(PooledDropout, nameof(PooledDropout));
+        CheckDropout(TokenDropout, nameof(TokenDropout));
         Require(TokenProjectionSize >= 0, nameof(TokenProjectionSize), $"must be zero or positive, got {TokenProjectionSize}");
         Require(AttentionHeads >= 0, nameof(AttentionHeads), $"must be zero or positive, got {AttentionHeads}");
         Require(Enum.IsDefined(Scoring), nameof(Scoring), $"is not a known scoring, got {Scoring}");
         Require(AttentionHeads == 0 || Scoring != AttentionScoring.Additive || AttentionSize >= 1, nameof(AttentionSize), $"must be at least 1 for additive attention, got {AttentionSize}");
         Require(AttentionHeads > 0 || MeanPooling || MaxPooling, nameof(AttentionHeads), "is 0 and mean and max pooling are off: nothing pools the positions");
         Require(HiddenSizes is not null && HiddenSizes.All(h => h >= 0), nameof(HiddenSizes), "must be a list of sizes ≥ 0");
-        Require(Patience >= 0, nameof(Patience), $"must be zero or positive, got {Patience}");
-        Require(MinimumImprovement >= 0, nameof(MinimumImprovement), $"must be zero or positive, got {MinimumImprovement}");
+        CheckStopping(Patience, MinimumImprovement);
     }
 
     /// <summary>A short name of the architecture, e.g. <c>proj256-attn2x128-mean-max-mlp256</c>.</summary>
@@ -110,13 +108,5 @@ public sealed record AttentionSequenceHeadOptions
         var hidden = HiddenSizes.Where(h => h > 0).ToArray();
         parts.Add(hidden.Length == 0 ? "linear" : "mlp" + string.Join("-", hidden));
         return string.Join("-", parts);
-    }
-
-    private static void Require(bool condition, string setting, string message)
-    {
-        if (!condition)
-        {
-            throw new ArgumentException($"{setting} {message}.");
-        }
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Numerics.Tensors;
 
 namespace StreamNlp.Training.NeuralNetworks.Attention;
@@ -41,7 +40,13 @@ public static class AttentionSequenceHeadTrainer
             throw new ArgumentException("The training set is empty.", nameof(train));
         }
 
-        var stopwatch = Stopwatch.StartNew();
+        var tracker = new EpochTracker<AttentionSequenceHead>(
+            options.Patience,
+            options.MinimumImprovement,
+            m => m.Clone(),
+            dev is not null && dev.Count > 0 ? m => Evaluate(m, dev) : null,
+            devMetric,
+            progress);
         var random = new SeededRandom(unchecked((ulong)options.Seed));
         var model = AttentionSequenceHead.Create(train.HiddenSize, train.ClassCount, options, random.Fork());
         var shuffleRandom = random.Fork();
@@ -51,7 +56,6 @@ public static class AttentionSequenceHeadTrainer
         var batchesPerEpoch = (train.Count + batchSize - 1) / batchSize;
         var totalSteps = (long)batchesPerEpoch * options.Epochs;
         var backprop = new AttentionSequenceHeadBackprop(model);
-        var earlyStopping = new EarlyStopping(options.Patience, options.MinimumImprovement);
 
         var order = new int[train.Count];
         for (var i = 0; i < order.Length; i++)
@@ -59,8 +63,6 @@ public static class AttentionSequenceHeadTrainer
             order[i] = i;
         }
 
-        var reports = new List<EpochReport>();
-        AttentionSequenceHead? best = null;
         for (var epoch = 1; epoch <= options.Epochs; epoch++)
         {
             shuffleRandom.Shuffle(order.AsSpan());
@@ -81,41 +83,14 @@ public static class AttentionSequenceHeadTrainer
                 correct += CountCorrect(backprop.Probabilities, batch, train.Labels, train.ClassCount);
             }
 
-            double? devLoss = null;
-            double? metric = null;
-            if (dev is not null && dev.Count > 0)
+            if (tracker.EndEpoch(model, epoch, lossSum / train.Count, (double)correct / train.Count))
             {
-                var (loss, accuracy) = Evaluate(model, dev);
-                devLoss = loss;
-                metric = accuracy;
-            }
-
-            if (devMetric is not null)
-            {
-                metric = devMetric(model);
-            }
-
-            var report = new EpochReport(epoch, lossSum / train.Count, (double)correct / train.Count, devLoss, metric, stopwatch.Elapsed);
-            reports.Add(report);
-            progress?.Report(report);
-
-            if (metric is { } value)
-            {
-                if (earlyStopping.Report(epoch, value))
-                {
-                    best = model.Clone();
-                }
-
-                if (earlyStopping.ShouldStop)
-                {
-                    break;
-                }
+                break;
             }
         }
 
-        return best is null
-            ? new AttentionSequenceHeadTrainingResult(model, reports, reports.Count)
-            : new AttentionSequenceHeadTrainingResult(best, reports, earlyStopping.BestEpoch);
+        var (finalModel, reports, bestEpoch) = tracker.Finish(model);
+        return new AttentionSequenceHeadTrainingResult(finalModel, reports, bestEpoch);
     }
 
     /// <summary>Mean unweighted cross-entropy and accuracy of <paramref name="model"/> on <paramref name="data"/>.</summary>

@@ -1,3 +1,5 @@
+using static StreamNlp.Training.NeuralNetworks.TrainingOptionChecks;
+
 namespace StreamNlp.Training.NeuralNetworks.Convolution;
 
 /// <summary>Settings of <see cref="ConvolutionalTokenHeadTrainer"/> and the shape of the head it trains.</summary>
@@ -53,59 +55,18 @@ public sealed record ConvolutionalTokenHeadOptions
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
     public void Validate()
     {
-        if (Epochs < 1)
-        {
-            throw new ArgumentException($"{nameof(Epochs)} must be at least 1, got {Epochs}.");
-        }
-
-        if (BatchSize < 1)
-        {
-            throw new ArgumentException($"{nameof(BatchSize)} must be at least 1, got {BatchSize}.");
-        }
-
-        if (!(LearningRate > 0f) || float.IsInfinity(LearningRate))
-        {
-            throw new ArgumentException($"{nameof(LearningRate)} must be positive, got {LearningRate}.");
-        }
-
-        if (!(WeightDecay >= 0f) || float.IsInfinity(WeightDecay))
-        {
-            throw new ArgumentException($"{nameof(WeightDecay)} must be zero or positive, got {WeightDecay}.");
-        }
-
-        if (!(InputDropout is >= 0f and < 1f))
-        {
-            throw new ArgumentException($"{nameof(InputDropout)} must be in [0, 1), got {InputDropout}.");
-        }
-
-        if (!(Dropout is >= 0f and < 1f))
-        {
-            throw new ArgumentException($"{nameof(Dropout)} must be in [0, 1), got {Dropout}.");
-        }
-
-        if (KernelSizes is null || KernelSizes.Count == 0 || KernelSizes.Any(k => k < 1 || k % 2 == 0))
-        {
-            throw new ArgumentException($"{nameof(KernelSizes)} must list at least one odd kernel size ≥ 1.");
-        }
-
-        if (Dilations is null || (Dilations.Count != 0 && Dilations.Count != KernelSizes.Count) || Dilations.Any(d => d < 1))
-        {
-            throw new ArgumentException($"{nameof(Dilations)} must be empty or give one dilation ≥ 1 per kernel size.");
-        }
-
-        if (Channels < 1)
-        {
-            throw new ArgumentException($"{nameof(Channels)} must be at least 1, got {Channels}.");
-        }
-
-        if (Patience < 0)
-        {
-            throw new ArgumentException($"{nameof(Patience)} must be zero or positive, got {Patience}.");
-        }
-
-        if (!(MinimumImprovement >= 0))
-        {
-            throw new ArgumentException($"{nameof(MinimumImprovement)} must be zero or positive, got {MinimumImprovement}.");
-        }
+        CheckOptimiser(Epochs, BatchSize, LearningRate, WeightDecay);
+        CheckDropout(InputDropout, nameof(InputDropout));
+        CheckDropout(Dropout, nameof(Dropout));
+        Require(
+            KernelSizes is { Count: > 0 } && KernelSizes.All(k => k >= 1 && k % 2 != 0),
+            nameof(KernelSizes),
+            "must list at least one odd kernel size ≥ 1");
+        Require(
+            Dilations is not null && (Dilations.Count == 0 || Dilations.Count == KernelSizes.Count) && Dilations.All(d => d >= 1),
+            nameof(Dilations),
+            "must be empty or give one dilation ≥ 1 per kernel size");
+        Require(Channels >= 1, nameof(Channels), $"must be at least 1, got {Channels}");
+        CheckStopping(Patience, MinimumImprovement);
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Numerics.Tensors;
 using StreamNlp.Models.Tokenization;
 
@@ -47,7 +46,13 @@ public static class ConvolutionalTokenHeadTrainer
             throw new ArgumentException("The training set has no labelled position.", nameof(train));
         }
 
-        var stopwatch = Stopwatch.StartNew();
+        var tracker = new EpochTracker<ConvolutionalTokenHead>(
+            options.Patience,
+            options.MinimumImprovement,
+            m => m.Clone(),
+            dev is not null && dev.LabelledCount > 0 ? m => Evaluate(m, dev) : null,
+            devMetric,
+            progress);
         var random = new SeededRandom(unchecked((ulong)options.Seed));
         var model = ConvolutionalTokenHead.Create(
             train.HiddenSize, TokenShapeFeatures.Count, train.TagCount, options.KernelSizes, options.Dilations, options.Channels, random.Fork());
@@ -56,12 +61,9 @@ public static class ConvolutionalTokenHeadTrainer
         var classWeights = options.ClassWeighting ? BalancedClassWeights(train) : [];
         var optimizer = new AdamWOptimizer(model.Parameters, options.LearningRate, options.WeightDecay);
         var backprop = new ConvolutionalTokenHeadBackprop(model);
-        var earlyStopping = new EarlyStopping(options.Patience, options.MinimumImprovement);
 
         // Sequences without a labelled position add nothing to the loss; leave them out of the batches.
         var order = Enumerable.Range(0, train.Count).Where(s => HasLabel(train.LabelsOf(s))).ToArray();
-        var reports = new List<EpochReport>();
-        ConvolutionalTokenHead? best = null;
         for (var epoch = 1; epoch <= options.Epochs; epoch++)
         {
             shuffleRandom.Shuffle(order.AsSpan());
@@ -78,40 +80,14 @@ public static class ConvolutionalTokenHeadTrainer
                 correct += CountCorrect(backprop.Probabilities, backprop.Labels, train.TagCount);
             }
 
-            double? devLoss = null;
-            double? metric = null;
-            if (dev is not null && dev.LabelledCount > 0)
+            if (tracker.EndEpoch(model, epoch, lossSum / scored, (double)correct / scored))
             {
-                var (loss, accuracy) = Evaluate(model, dev);
-                devLoss = loss;
-                metric = accuracy;
-            }
-
-            if (devMetric is not null)
-            {
-                metric = devMetric(model);
-            }
-
-            var report = new EpochReport(epoch, lossSum / scored, (double)correct / scored, devLoss, metric, stopwatch.Elapsed);
-            reports.Add(report);
-            progress?.Report(report);
-            if (metric is { } value)
-            {
-                if (earlyStopping.Report(epoch, value))
-                {
-                    best = model.Clone();
-                }
-
-                if (earlyStopping.ShouldStop)
-                {
-                    break;
-                }
+                break;
             }
         }
 
-        return best is null
-            ? new ConvolutionalTokenHeadTrainingResult(model, reports, reports.Count)
-            : new ConvolutionalTokenHeadTrainingResult(best, reports, earlyStopping.BestEpoch);
+        var (finalModel, reports, bestEpoch) = tracker.Finish(model);
+        return new ConvolutionalTokenHeadTrainingResult(finalModel, reports, bestEpoch);
     }
 
     /// <summary>Mean unweighted cross-entropy and accuracy of <paramref name="model"/> over the labelled positions of <paramref name="data"/>.</summary>

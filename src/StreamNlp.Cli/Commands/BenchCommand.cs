@@ -30,7 +30,7 @@ internal static class BenchCommand
         var feedback = new Command("feedback", "Time N feedback labels (a new 'cooking' topic) becoming a promoted classification model.") { labels, baseData };
         feedback.SetAction((parse, ct) => CommandRunner.Guard(() => FeedbackAsync(parse.GetValue(labels), parse.GetValue(baseData), ct)));
         var messages = new Option<int>("--messages") { Description = "Texts to enrich.", DefaultValueFactory = _ => 2000 };
-        var batch = new Option<int>("--batch-size") { Description = "StreamNlp:Batching:MaxBatchSize.", DefaultValueFactory = _ => 32 };
+        var batch = new Option<int>("--batch-size") { Description = "StreamNlp:Batching:MaxBatchSize.", DefaultValueFactory = _ => 64 };
         var enrich = new Command("enrich", "Time N texts through the embedded broker and the worker: records/s end to end.") { messages, batch };
         enrich.SetAction((parse, ct) => CommandRunner.Guard(() => EnrichAsync(parse.GetValue(messages), parse.GetValue(batch), ct)));
         return new Command("bench", "Benchmarks that print their figures.") { feedback, enrich };

@@ -7,9 +7,9 @@ public sealed class BatchingOptions
 {
     public const string Section = "StreamNlp:Batching";
 
-    /// <summary>Most records in one encoder run. Default 32.</summary>
+    /// <summary>Most records in one encoder run. Default 64 (`streamnlp bench enrich`: 64 gave ~1.3x the records/s of 32 on 2 cores).</summary>
     [Range(1, 4096, ErrorMessage = "StreamNlp:Batching:MaxBatchSize must be between {1} and {2}.")]
-    public int MaxBatchSize { get; set; } = 32;
+    public int MaxBatchSize { get; set; } = 64;
 
     /// <summary>Longest a record waits for companions before its batch runs, in ms. Default 20.</summary>
     [Range(0, 60_000, ErrorMessage = "StreamNlp:Batching:MaxWaitMs must be between {1} and {2}.")]

@@ -81,24 +81,9 @@ public sealed class ChallengeRunner(
         // Score both models through ONNX on the same cached states.
         var holdoutStates = features.TokenStates([.. holdout.Select(h => h.Text)]);
         var baseDevStates = baseData is null ? null : features.TokenStates([.. baseData.Dev.Select(d => d.Text)]);
-        var training = new TrainingRecord
-        {
-            TrainFile = baseData is null ? "feedback" : Path.GetFileName(baseData.TrainFile) + " + feedback",
-            TrainSha256 = baseData is null ? null : FileHash.Sha256Of(baseData.TrainFile),
-            DevFile = baseData is null ? "feedback holdout" : "base dev + feedback holdout",
-            TrainExamples = baseTrain.Count + feedbackTrain.Count,
-            DevExamples = devTexts.Count,
-            Epochs = trained.Epochs.Count,
-            Seconds = Math.Round(clock.Elapsed.TotalSeconds, 1),
-            Settings = new Dictionary<string, string>
-            {
-                ["source"] = "retrainer",
-                ["feedbackTrain"] = feedbackTrain.Count.ToString(CultureInfo.InvariantCulture),
-                ["feedbackHoldout"] = holdout.Count.ToString(CultureInfo.InvariantCulture),
-                ["champion"] = championVersion,
-                ["bestEpoch"] = trained.BestEpoch.ToString(CultureInfo.InvariantCulture),
-            },
-        };
+        var training = RetrainRecord.Create(
+            baseData?.TrainFile, baseTrain.Count, feedbackTrain.Count, holdout.Count, devTexts.Count,
+            trained.Epochs.Count, trained.BestEpoch, championVersion, clock.Elapsed);
 
         var outcome = HeadRegistration.Register(
             registry, task, encoder, trained.Kind, labels, trained.Epochs, trained.BestEpoch, training, trained.Evaluation, trained.Export, promote: false);

@@ -90,24 +90,9 @@ public sealed class NerChallenge(
             ? TrainConvolutional(baseTrain, feedbackTrain, dev, tagSet, cancellationToken)
             : TrainDense(championManifest.Kind, baseTrain, feedbackTrain, dev, tagSet, cancellationToken);
 
-        var training = new TrainingRecord
-        {
-            TrainFile = baseData is null ? "feedback" : Path.GetFileName(baseData.TrainFile) + " + feedback",
-            TrainSha256 = baseData is null ? null : FileHash.Sha256Of(baseData.TrainFile),
-            DevFile = baseData is null ? "feedback holdout" : "base dev + feedback holdout",
-            TrainExamples = baseTrain.Count + feedbackTrain.Count,
-            DevExamples = dev.Count,
-            Epochs = trained.Epochs.Count,
-            Seconds = Math.Round(clock.Elapsed.TotalSeconds, 1),
-            Settings = new Dictionary<string, string>
-            {
-                ["source"] = "retrainer",
-                ["feedbackTrain"] = feedbackTrain.Count.ToString(CultureInfo.InvariantCulture),
-                ["feedbackHoldout"] = holdout.Count.ToString(CultureInfo.InvariantCulture),
-                ["champion"] = championVersion,
-                ["bestEpoch"] = trained.BestEpoch.ToString(CultureInfo.InvariantCulture),
-            },
-        };
+        var training = RetrainRecord.Create(
+            baseData?.TrainFile, baseTrain.Count, feedbackTrain.Count, holdout.Count, dev.Count,
+            trained.Epochs.Count, trained.BestEpoch, championVersion, clock.Elapsed);
         var outcome = HeadRegistration.Register(
             registry, NlpTask.Ner, encoder, trained.Kind, trained.Labels, trained.Epochs, trained.BestEpoch, training, trained.Evaluation, trained.Export, promote: false);
 

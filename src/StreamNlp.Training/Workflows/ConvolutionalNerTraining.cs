@@ -54,8 +54,7 @@ public static class ConvolutionalNerTraining
 
     /// <summary>
     /// Encodes <paramref name="sentences"/> (space-joined, as <see cref="ConllReader.ToText"/>) and labels each
-    /// word's first sub-token. This replicates <see cref="NerAlignment.Align"/>'s token → word rule rather than
-    /// calling it, because that method also extracts per-word features, a second encoder pass this head never reads.
+    /// word's first sub-token, with <see cref="NerAlignment.WordLabels"/> (the dense head's token → word rule).
     /// </summary>
     public static ConvolutionalNerData Prepare(
         FeatureExtractor extractor,
@@ -72,40 +71,15 @@ public static class ConvolutionalNerTraining
         var labels = new int[states.PositionCount];
         Array.Fill(labels, -1);
         var firstWords = new int[sentences.Count][];
-        var outside = tagSet.IndexOf(BioTagSet.OutsideLabel);
         for (var s = 0; s < sentences.Count; s++)
         {
+            // Same token → word rule as the dense head; here each word's label sits at its first sub-token position.
             var tokenized = states.Texts[s];
-            var words = tokenized.Words;
-            var spans = texts[s].TokenSpans;
-            var tags = sentences[s].Tags;
-            var first = Enumerable.Repeat(-1, spans.Count).ToArray();
-            var token = 0;
-            for (var w = 0; w < words.Count; w++)
+            var wordLabels = NerAlignment.WordLabels(tokenized, texts[s], sentences[s].Tags, tagSet, out firstWords[s]);
+            for (var w = 0; w < wordLabels.Length; w++)
             {
-                while (token < spans.Count - 1 && words[w].Start >= spans[token].End)
-                {
-                    token++;
-                }
-
-                string label;
-                if (first[token] < 0)
-                {
-                    first[token] = w;
-                    label = tags[token];
-                }
-                else
-                {
-                    label = BioTagSet.TryParse(tags[token], out var kind, out var type) && kind != BioTagKind.Outside
-                        ? "I-" + type
-                        : BioTagSet.OutsideLabel;
-                }
-
-                var index = tagSet.IndexOf(label);
-                labels[states.Offsets[s] + tokenized.WordFirstToken[w]] = index >= 0 ? index : outside;
+                labels[states.Offsets[s] + tokenized.WordFirstToken[w]] = wordLabels[w];
             }
-
-            firstWords[s] = first;
         }
 
         return new ConvolutionalNerData(new TokenSequenceSet(states, labels, tagSet.Count), firstWords);

@@ -26,42 +26,55 @@ public static class NerAlignment
         var features = extractor.WordFeatures([.. texts.Select(t => t.Text)], progress, stage);
         var labels = new int[features.WordCount];
         var firstWords = new int[sentences.Count][];
-        var outside = tagSet.IndexOf(BioTagSet.OutsideLabel);
         for (var s = 0; s < sentences.Count; s++)
         {
-            var words = features.Texts[s].Words;
-            var spans = texts[s].TokenSpans;
-            var tags = sentences[s].Tags;
-            var first = Enumerable.Repeat(-1, spans.Count).ToArray();
-            var token = 0;
-            for (var w = 0; w < words.Count; w++)
-            {
-                while (token < spans.Count - 1 && words[w].Start >= spans[token].End)
-                {
-                    token++;
-                }
-
-                string label;
-                if (first[token] < 0)
-                {
-                    first[token] = w;
-                    label = tags[token];
-                }
-                else
-                {
-                    label = BioTagSet.TryParse(tags[token], out var kind, out var type) && kind != BioTagKind.Outside
-                        ? "I-" + type
-                        : BioTagSet.OutsideLabel;
-                }
-
-                var index = tagSet.IndexOf(label);
-                labels[features.Offsets[s] + w] = index >= 0 ? index : outside;
-            }
-
-            firstWords[s] = first;
+            var wordLabels = WordLabels(features.Texts[s], texts[s], sentences[s].Tags, tagSet, out firstWords[s]);
+            wordLabels.CopyTo(labels, features.Offsets[s]);
         }
 
         return new NerData(features, labels, firstWords);
+    }
+
+    /// <summary>
+    /// The tag index of each tokenizer word of one sentence: the first word of a CoNLL token takes the
+    /// token's tag, later words of the same token continue its entity (<c>I-X</c>) or stay <c>O</c>; tags
+    /// the set lacks become <c>O</c>. <paramref name="firstWordOfToken"/> gives each CoNLL token's first
+    /// word, or -1 when truncation cut it off.
+    /// </summary>
+    public static int[] WordLabels(TokenizedText tokenized, ConllText text, IReadOnlyList<string> tags, BioTagSet tagSet, out int[] firstWordOfToken)
+    {
+        var words = tokenized.Words;
+        var spans = text.TokenSpans;
+        var outside = tagSet.IndexOf(BioTagSet.OutsideLabel);
+        var labels = new int[words.Count];
+        var first = Enumerable.Repeat(-1, spans.Count).ToArray();
+        var token = 0;
+        for (var w = 0; w < words.Count; w++)
+        {
+            while (token < spans.Count - 1 && words[w].Start >= spans[token].End)
+            {
+                token++;
+            }
+
+            string label;
+            if (first[token] < 0)
+            {
+                first[token] = w;
+                label = tags[token];
+            }
+            else
+            {
+                label = BioTagSet.TryParse(tags[token], out var kind, out var type) && kind != BioTagKind.Outside
+                    ? "I-" + type
+                    : BioTagSet.OutsideLabel;
+            }
+
+            var index = tagSet.IndexOf(label);
+            labels[w] = index >= 0 ? index : outside;
+        }
+
+        firstWordOfToken = first;
+        return labels;
     }
 
     /// <summary>Entity precision/recall/F1 on CoNLL tokens, decoding each sentence with BIO-constrained Viterbi.</summary>

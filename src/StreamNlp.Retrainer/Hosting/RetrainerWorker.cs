@@ -187,8 +187,11 @@ public sealed class RetrainerWorker(
         producerConfig.TransactionalId = null;
         using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(consumerConfig)
             .SetErrorHandler((_, e) => RetrainerLog.KafkaError(logger, e.Reason))
+            .SetLogHandler((_, m) => KafkaLogBridge.Route(logger, m))
             .Build();
-        using var producer = new ProducerBuilder<byte[]?, byte[]>(producerConfig).Build();
+        using var producer = new ProducerBuilder<byte[]?, byte[]>(producerConfig)
+            .SetLogHandler((_, m) => KafkaLogBridge.Route(logger, m))
+            .Build();
         consumer.Subscribe(kafka.FeedbackTopic);
         try
         {

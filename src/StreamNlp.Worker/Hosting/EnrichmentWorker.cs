@@ -83,10 +83,13 @@ public sealed class EnrichmentWorker(
 
         using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(KafkaClientFactory.ConsumerConfig(kafka, bootstrap))
             .SetErrorHandler((_, e) => WorkerLog.ConsumeError(logger, e.Reason))
+            .SetLogHandler((_, m) => KafkaLogBridge.Route(logger, m))
             .SetPartitionsAssignedHandler((_, parts) => WorkerLog.PartitionsAssigned(logger, string.Join(",", parts)))
             .SetPartitionsRevokedHandler((_, parts) => WorkerLog.PartitionsRevoked(logger, string.Join(",", parts)))
             .Build();
-        using var producer = new ProducerBuilder<byte[]?, byte[]>(KafkaClientFactory.ProducerConfig(kafka, bootstrap)).Build();
+        using var producer = new ProducerBuilder<byte[]?, byte[]>(KafkaClientFactory.ProducerConfig(kafka, bootstrap))
+            .SetLogHandler((_, m) => KafkaLogBridge.Route(logger, m))
+            .Build();
         var timeout = TimeSpan.FromMilliseconds(kafka.MessageTimeoutMs);
         IBatchSink sink;
         if (kafka.ExactlyOnce)

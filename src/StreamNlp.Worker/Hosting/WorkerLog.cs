@@ -48,4 +48,7 @@ internal static partial class WorkerLog
 
     [LoggerMessage(EventId = 2013, Level = LogLevel.Warning, Message = "Ignoring a malformed model-updated event at {Source}: {Reason}")]
     public static partial void ModelUpdateMalformed(ILogger logger, string source, string reason);
+
+    [LoggerMessage(EventId = 2014, Message = "librdkafka {Facility}: {Text}")]
+    public static partial void Librdkafka(ILogger logger, LogLevel level, string facility, string text);
 }

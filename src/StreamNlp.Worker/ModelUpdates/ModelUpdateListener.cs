@@ -45,6 +45,7 @@ public sealed class ModelUpdateListener(
         config.EnableAutoCommit = false;
         using var consumer = new ConsumerBuilder<string?, byte[]?>(config)
             .SetErrorHandler((_, e) => WorkerLog.ConsumeError(logger, e.Reason))
+            .SetLogHandler((_, m) => KafkaLogBridge.Route(logger, m))
             .Build();
         consumer.Subscribe(kafka.ModelsTopic);
         try

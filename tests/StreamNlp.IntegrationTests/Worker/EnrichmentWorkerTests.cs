@@ -221,6 +221,28 @@ public sealed class EnrichmentWorkerTests(KafkaBrokerFixture broker, ITestOutput
         Assert.All(items, i => Assert.False(string.IsNullOrEmpty(i.GetProperty("prediction").GetProperty("label").GetString())));
     }
 
+    [SkippableFact]
+    public async Task Worker_BrokerDownMidStream_LosesNothing()
+    {
+        Skip.If(broker.Embedded is null, "needs the embedded broker's fault injection (broker down/up)");
+        var topics = TestTopics.Fresh();
+        await using var worker = await WorkerTestHost.StartAsync(broker, topics);
+        var texts = Enumerable.Range(0, 300).Select(i => JsonSerializer.Serialize(new { id = $"b-{i}", text = Sentences[i % Sentences.Length] })).ToList();
+        await TopicClient.ProduceTextsAsync(broker.BootstrapServers, topics.Input, texts);
+        TopicClient.Read(broker.BootstrapServers, topics.Output, 20, ReadTimeout);
+
+        // The only broker goes away while the worker is consuming, enriching and producing, then returns.
+        broker.Embedded!.SetBrokerDown(1);
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        broker.Embedded.SetBrokerUp(1);
+
+        var records = TopicClient.Read(broker.BootstrapServers, topics.Output, 300, ReadTimeout, TimeSpan.FromSeconds(2));
+        var ids = records.Select(r => JsonDocument.Parse(r.Message.Value!).RootElement.GetProperty("id").GetString()).ToHashSet();
+        var missing = Enumerable.Range(0, 300).Select(i => $"b-{i}").Where(id => !ids.Contains(id)).ToList();
+        Assert.True(missing.Count == 0, $"lost {missing.Count} records across the outage, e.g. {string.Join(", ", missing.Take(5))}");
+        output.WriteLine($"{records.Count} records for 300 inputs after a 3 s broker outage");
+    }
+
     [Fact]
     public async Task Host_InvalidSetting_StopsStartupNamingTheSetting()
     {

@@ -95,7 +95,7 @@ public static class AttentionSequenceHeadExporter
         if (head.MaxPooling)
         {
             var masked = graph.AddNode("Add", [tokens, maskBias], "max_masked");
-            pooled.Add(graph.AddNode("ReduceMax", [masked], "max_pooled", IntsAttribute("axes", 1), OnnxGraphBuilder.IntAttribute("keepdims", 0)));
+            pooled.Add(graph.AddNode("ReduceMax", [masked], "max_pooled", OnnxGraphBuilder.IntsAttribute("axes", 1), OnnxGraphBuilder.IntAttribute("keepdims", 0)));
         }
 
         var features = pooled.Count == 1
@@ -134,7 +134,7 @@ public static class AttentionSequenceHeadExporter
         if (attention.Scoring == AttentionScoring.Additive)
         {
             var weights = graph.AddFloatInitializer(
-                "attention_projection_weight_t", Transpose(attention.Projection!.Value, attention.AttentionSize, attention.InputSize), attention.InputSize, attention.AttentionSize);
+                "attention_projection_weight_t", OnnxGraphBuilder.Transpose(attention.Projection!.Value, attention.AttentionSize, attention.InputSize), attention.InputSize, attention.AttentionSize);
             var bias = graph.AddFloatInitializer("attention_projection_bias", attention.ProjectionBias!.Value, attention.AttentionSize);
             var product = graph.AddNode("MatMul", [tokens, weights], "attention_projection_matmul");
             var shifted = graph.AddNode("Add", [product, bias], "attention_projection_output");
@@ -148,7 +148,7 @@ public static class AttentionSequenceHeadExporter
         }
 
         var scoreWeights = graph.AddFloatInitializer(
-            "attention_score_weight_t", Transpose(attention.ScoreWeights.Value, attention.Heads, scorerWidth), scorerWidth, attention.Heads);
+            "attention_score_weight_t", OnnxGraphBuilder.Transpose(attention.ScoreWeights.Value, attention.Heads, scorerWidth), scorerWidth, attention.Heads);
         var scores = graph.AddNode("MatMul", [scorerInput, scoreWeights], "attention_scores");
         if (attention.ScoreScale != 1f)
         {
@@ -158,7 +158,7 @@ public static class AttentionSequenceHeadExporter
 
         var masked = graph.AddNode("Add", [scores, maskBias], "attention_scores_masked");
         var weightsOverPositions = graph.AddNode("Softmax", [masked], "attention_weights", OnnxGraphBuilder.IntAttribute("axis", 1));
-        var byHead = graph.AddNode("Transpose", [weightsOverPositions], "attention_weights_by_head", IntsAttribute("perm", 0, 2, 1));
+        var byHead = graph.AddNode("Transpose", [weightsOverPositions], "attention_weights_by_head", OnnxGraphBuilder.IntsAttribute("perm", 0, 2, 1));
         var sums = graph.AddNode("MatMul", [byHead, tokens], "attention_sums");
         var shape = graph.AddInt64Initializer("attention_pooled_shape", 0, attention.OutputSize);
         return graph.AddNode("Reshape", [sums, shape], "attention_pooled");
@@ -166,30 +166,9 @@ public static class AttentionSequenceHeadExporter
 
     private static string AddDense(OnnxGraphBuilder graph, DenseLayer dense, string input, string name)
     {
-        var weights = graph.AddFloatInitializer($"{name}_weight_t", Transpose(dense.Weights.Value, dense.OutputSize, dense.InputSize), dense.InputSize, dense.OutputSize);
+        var weights = graph.AddFloatInitializer($"{name}_weight_t", OnnxGraphBuilder.Transpose(dense.Weights.Value, dense.OutputSize, dense.InputSize), dense.InputSize, dense.OutputSize);
         var bias = graph.AddFloatInitializer($"{name}_bias", dense.Bias.Value, dense.OutputSize);
         var product = graph.AddNode("MatMul", [input, weights], $"{name}_matmul");
         return graph.AddNode("Add", [product, bias], $"{name}_output");
-    }
-
-    private static AttributeProto IntsAttribute(string name, params long[] values)
-    {
-        var attribute = new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.Ints };
-        attribute.Ints.AddRange(values);
-        return attribute;
-    }
-
-    private static float[] Transpose(float[] matrix, int rows, int columns)
-    {
-        var result = new float[matrix.Length];
-        for (var r = 0; r < rows; r++)
-        {
-            for (var c = 0; c < columns; c++)
-            {
-                result[(c * rows) + r] = matrix[(r * columns) + c];
-            }
-        }
-
-        return result;
     }
 }

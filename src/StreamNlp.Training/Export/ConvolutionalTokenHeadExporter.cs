@@ -61,7 +61,7 @@ public static class ConvolutionalTokenHeadExporter
 
         var combined = graph.AddNode("Concat", [hidden, features], "token_inputs", OnnxGraphBuilder.IntAttribute("axis", -1));
         var masked = graph.AddNode("Mul", [combined, maskPerPosition], "token_inputs_masked");
-        var current = graph.AddNode("Transpose", [masked], "conv_input", IntsAttribute("perm", 0, 2, 1));  // [B, C, S]
+        var current = graph.AddNode("Transpose", [masked], "conv_input", OnnxGraphBuilder.IntsAttribute("perm", 0, 2, 1));  // [B, C, S]
 
         for (var i = 0; i < head.Convolutions.Count; i++)
         {
@@ -79,18 +79,18 @@ public static class ConvolutionalTokenHeadExporter
                 "Conv",
                 [current, weights, bias],
                 $"conv{i}_output",
-                IntsAttribute("kernel_shape", layer.KernelSize),
-                IntsAttribute("pads", layer.Padding, layer.Padding),
-                IntsAttribute("dilations", layer.Dilation),
-                IntsAttribute("strides", 1),
+                OnnxGraphBuilder.IntsAttribute("kernel_shape", layer.KernelSize),
+                OnnxGraphBuilder.IntsAttribute("pads", layer.Padding, layer.Padding),
+                OnnxGraphBuilder.IntsAttribute("dilations", layer.Dilation),
+                OnnxGraphBuilder.IntsAttribute("strides", 1),
                 OnnxGraphBuilder.IntAttribute("group", 1));
             current = graph.AddNode("Relu", [convolved], $"conv{i}_relu");
         }
 
-        var perPosition = graph.AddNode("Transpose", [current], "conv_features", IntsAttribute("perm", 0, 2, 1));  // [B, S, C]
+        var perPosition = graph.AddNode("Transpose", [current], "conv_features", OnnxGraphBuilder.IntsAttribute("perm", 0, 2, 1));  // [B, S, C]
         var output = head.Output;
         var outputWeights = graph.AddFloatInitializer(
-            "output_weight_t", Transpose(output.Weights.Value, output.OutputSize, output.InputSize), output.InputSize, output.OutputSize);
+            "output_weight_t", OnnxGraphBuilder.Transpose(output.Weights.Value, output.OutputSize, output.InputSize), output.InputSize, output.OutputSize);
         var outputBias = graph.AddFloatInitializer("output_bias", output.Bias.Value, output.OutputSize);
         var product = graph.AddNode("MatMul", [perPosition, outputWeights], "output_matmul");
         var logits = graph.AddNode("Add", [product, outputBias], "logits");
@@ -119,26 +119,5 @@ public static class ConvolutionalTokenHeadExporter
         }
 
         return result;
-    }
-
-    private static float[] Transpose(float[] matrix, int rows, int columns)
-    {
-        var result = new float[matrix.Length];
-        for (var r = 0; r < rows; r++)
-        {
-            for (var c = 0; c < columns; c++)
-            {
-                result[(c * rows) + r] = matrix[(r * columns) + c];
-            }
-        }
-
-        return result;
-    }
-
-    private static AttributeProto IntsAttribute(string name, params long[] values)
-    {
-        var attribute = new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.Ints };
-        attribute.Ints.AddRange(values);
-        return attribute;
     }
 }

@@ -99,7 +99,7 @@ public static class HeadOnnxExporter
             switch (layer)
             {
                 case DenseLayer dense:
-                    var transposed = Transpose(dense.Weights.Value, dense.OutputSize, dense.InputSize);
+                    var transposed = OnnxGraphBuilder.Transpose(dense.Weights.Value, dense.OutputSize, dense.InputSize);
                     var weights = graph.AddFloatInitializer($"dense{denseIndex}_weight_t", transposed, dense.InputSize, dense.OutputSize);
                     var bias = graph.AddFloatInitializer($"dense{denseIndex}_bias", dense.Bias.Value, dense.OutputSize);
                     var product = graph.AddNode("MatMul", [current, weights], $"dense{denseIndex}_matmul");
@@ -117,20 +117,6 @@ public static class HeadOnnxExporter
         }
 
         return current;
-    }
-
-    private static float[] Transpose(float[] matrix, int rows, int columns)
-    {
-        var result = new float[matrix.Length];
-        for (var r = 0; r < rows; r++)
-        {
-            for (var c = 0; c < columns; c++)
-            {
-                result[(c * rows) + r] = matrix[(r * columns) + c];
-            }
-        }
-
-        return result;
     }
 
     private static string Describe(DenseClassifier model) => model.HiddenSizes.Count == 0

@@ -60,6 +60,28 @@ internal sealed class OnnxGraphBuilder(string graphName)
         return output;
     }
 
+    public static AttributeProto IntsAttribute(string name, params long[] values)
+    {
+        var attribute = new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.Ints };
+        attribute.Ints.AddRange(values);
+        return attribute;
+    }
+
+    /// <summary>A row-major <paramref name="rows"/> × <paramref name="columns"/> matrix, transposed (for MatMul initializers).</summary>
+    public static float[] Transpose(float[] matrix, int rows, int columns)
+    {
+        var result = new float[matrix.Length];
+        for (var r = 0; r < rows; r++)
+        {
+            for (var c = 0; c < columns; c++)
+            {
+                result[(c * rows) + r] = matrix[(r * columns) + c];
+            }
+        }
+
+        return result;
+    }
+
     public static AttributeProto IntAttribute(string name, long value) =>
         new() { Name = name, Type = AttributeProto.Types.AttributeType.Int, I = value };
 

@@ -47,7 +47,7 @@ public static class InputParser
 
             if (textElement.ValueKind != JsonValueKind.String)
             {
-                return InputParseResult.Invalid(InputErrors.TextNotString, $"\"text\" is a JSON {textElement.ValueKind.ToString().ToLowerInvariant()}, not a string");
+                return InputParseResult.Invalid(InputErrors.TextNotString, $"\"text\" is a JSON {JsonFields.KindName(textElement)}, not a string");
             }
 
             var text = textElement.GetString()!;
@@ -56,22 +56,9 @@ public static class InputParser
                 return InputParseResult.Invalid(InputErrors.EmptyText, "\"text\" is empty or only whitespace");
             }
 
-            string? id = null;
-            if (root.TryGetProperty("id", out var idElement))
+            if (!JsonFields.TryReadId(root, out var id, out var idError))
             {
-                switch (idElement.ValueKind)
-                {
-                    case JsonValueKind.String:
-                        id = idElement.GetString();
-                        break;
-                    case JsonValueKind.Number:
-                        id = idElement.GetRawText();
-                        break;
-                    case JsonValueKind.Null:
-                        break;
-                    default:
-                        return InputParseResult.Invalid(InputErrors.InvalidId, $"\"id\" must be a string or a number, not a JSON {idElement.ValueKind.ToString().ToLowerInvariant()}");
-                }
+                return InputParseResult.Invalid(InputErrors.InvalidId, idError);
             }
 
             Dictionary<string, JsonElement>? metadata = null;

@@ -44,12 +44,12 @@ public static class FeedbackParser
     {
         if (root.ValueKind != JsonValueKind.Object)
         {
-            return FeedbackParseResult.Invalid(FeedbackErrors.NotAnObject, $"value is a JSON {KindName(root)}, not an object");
+            return FeedbackParseResult.Invalid(FeedbackErrors.NotAnObject, $"value is a JSON {JsonFields.KindName(root)}, not an object");
         }
 
         if (!root.TryGetProperty("task", out var taskElement) || taskElement.ValueKind != JsonValueKind.String)
         {
-            var found = taskElement.ValueKind == JsonValueKind.Undefined ? "there is no \"task\" field" : $"\"task\" is a JSON {KindName(taskElement)}";
+            var found = taskElement.ValueKind == JsonValueKind.Undefined ? "there is no \"task\" field" : $"\"task\" is a JSON {JsonFields.KindName(taskElement)}";
             return FeedbackParseResult.Invalid(FeedbackErrors.UnknownTask, $"{found}; expected \"classification\", \"sentiment\" or \"ner\"");
         }
 
@@ -61,7 +61,7 @@ public static class FeedbackParser
 
         if (!root.TryGetProperty("text", out var textElement) || textElement.ValueKind != JsonValueKind.String)
         {
-            var found = textElement.ValueKind == JsonValueKind.Undefined ? "there is no \"text\" field" : $"\"text\" is a JSON {KindName(textElement)}, not a string";
+            var found = textElement.ValueKind == JsonValueKind.Undefined ? "there is no \"text\" field" : $"\"text\" is a JSON {JsonFields.KindName(textElement)}, not a string";
             return FeedbackParseResult.Invalid(FeedbackErrors.MissingText, found);
         }
 
@@ -92,7 +92,7 @@ public static class FeedbackParser
                 {
                     JsonValueKind.Undefined => "there is no \"label\" field",
                     JsonValueKind.String => "\"label\" is empty or only whitespace",
-                    _ => $"\"label\" is a JSON {KindName(labelElement)}, not a string",
+                    _ => $"\"label\" is a JSON {JsonFields.KindName(labelElement)}, not a string",
                 };
                 return FeedbackParseResult.Invalid(FeedbackErrors.MissingLabel, $"a {task.ToName()} example needs a non-empty string \"label\"; {found}");
             }
@@ -100,22 +100,9 @@ public static class FeedbackParser
             label = labelElement.GetString()!.Trim();
         }
 
-        string? id = null;
-        if (root.TryGetProperty("id", out var idElement))
+        if (!JsonFields.TryReadId(root, out var id, out var idError))
         {
-            switch (idElement.ValueKind)
-            {
-                case JsonValueKind.String:
-                    id = idElement.GetString();
-                    break;
-                case JsonValueKind.Number:
-                    id = idElement.GetRawText();
-                    break;
-                case JsonValueKind.Null:
-                    break;
-                default:
-                    return FeedbackParseResult.Invalid(FeedbackErrors.InvalidId, $"\"id\" must be a string or a number, not a JSON {KindName(idElement)}");
-            }
+            return FeedbackParseResult.Invalid(FeedbackErrors.InvalidId, idError);
         }
 
         string? source = null;
@@ -130,7 +117,7 @@ public static class FeedbackParser
                 case JsonValueKind.Null:
                     break;
                 default:
-                    return FeedbackParseResult.Invalid(FeedbackErrors.InvalidSource, $"\"source\" must be a string, not a JSON {KindName(sourceElement)}");
+                    return FeedbackParseResult.Invalid(FeedbackErrors.InvalidSource, $"\"source\" must be a string, not a JSON {JsonFields.KindName(sourceElement)}");
             }
         }
 
@@ -143,7 +130,7 @@ public static class FeedbackParser
         {
             var found = entitiesElement.ValueKind == JsonValueKind.Undefined
                 ? "there is no \"entities\" field"
-                : $"\"entities\" is a JSON {KindName(entitiesElement)}, not an array";
+                : $"\"entities\" is a JSON {JsonFields.KindName(entitiesElement)}, not an array";
             return (null, FeedbackParseResult.Invalid(FeedbackErrors.MissingEntities, $"an ner example needs an \"entities\" array (empty when the text has none); {found}"));
         }
 
@@ -182,7 +169,7 @@ public static class FeedbackParser
         error = null;
         if (element.ValueKind != JsonValueKind.Object)
         {
-            error = FeedbackParseResult.Invalid(FeedbackErrors.InvalidEntity, $"entities[{index}] is a JSON {KindName(element)}, not an object");
+            error = FeedbackParseResult.Invalid(FeedbackErrors.InvalidEntity, $"entities[{index}] is a JSON {JsonFields.KindName(element)}, not an object");
             return null;
         }
 
@@ -228,9 +215,4 @@ public static class FeedbackParser
             && property.TryGetInt64(out value);
     }
 
-    private static string KindName(JsonElement element) => element.ValueKind switch
-    {
-        JsonValueKind.True or JsonValueKind.False => "boolean",
-        var kind => kind.ToString().ToLowerInvariant(),
-    };
 }

@@ -16,13 +16,12 @@ public static class InputParser
             return InputParseResult.Invalid(code, detail);
         }
 
-        var trimmed = decoded.AsSpan().TrimStart();
-        if (trimmed.IsEmpty)
+        if (TextContent.IsBlank(decoded))
         {
-            return InputParseResult.Invalid(InputErrors.EmptyText, "text is empty or only whitespace");
+            return InputParseResult.Invalid(InputErrors.EmptyText, "text is empty or only white space, control or invisible format characters");
         }
 
-        return trimmed[0] == '{' ? ParseJson(decoded) : InputParseResult.Valid(decoded, null, null);
+        return decoded.AsSpan().TrimStart()[0] == '{' ? ParseJson(decoded) : InputParseResult.Valid(decoded, null, null);
     }
 
     private static InputParseResult ParseJson(string json)
@@ -40,6 +39,11 @@ public static class InputParser
         using (document)
         {
             var root = document.RootElement;
+            if (JsonUnicodeCheck.FindInvalidString(root) is { } path)
+            {
+                return InputParseResult.Invalid(InputErrors.InvalidUnicode, $"the JSON string at {path} escapes a lone UTF-16 surrogate (e.g. \\ud800), which is not text");
+            }
+
             if (!root.TryGetProperty("text", out var textElement))
             {
                 return InputParseResult.Invalid(InputErrors.MissingText, "JSON object has no \"text\" field");
@@ -51,9 +55,9 @@ public static class InputParser
             }
 
             var text = textElement.GetString()!;
-            if (string.IsNullOrWhiteSpace(text))
+            if (TextContent.IsBlank(text))
             {
-                return InputParseResult.Invalid(InputErrors.EmptyText, "\"text\" is empty or only whitespace");
+                return InputParseResult.Invalid(InputErrors.EmptyText, "\"text\" is empty or only white space, control or invisible format characters");
             }
 
             if (!JsonFields.TryReadId(root, out var id, out var idError))

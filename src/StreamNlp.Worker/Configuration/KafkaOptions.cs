@@ -54,6 +54,21 @@ public sealed class KafkaOptions
     [Range(1_000, 600_000, ErrorMessage = "StreamNlp:Kafka:MessageTimeoutMs must be between {1} and {2}.")]
     public int MessageTimeoutMs { get; set; } = 30_000;
 
+    /// <summary>
+    /// Static group membership (<c>group.instance.id</c>): a worker that restarts with the same id gets its
+    /// partitions back at once instead of after the session time-out. Unset (default): dynamic membership.
+    /// In Kubernetes set it to the pod name (<c>StreamNlp__Kafka__GroupInstanceId</c> from the downward API);
+    /// two running workers must never share one.
+    /// </summary>
+    public string? GroupInstanceId { get; set; }
+
+    /// <summary>
+    /// Seconds without any reachable broker after which the worker exits non-zero (exit code 1), so a
+    /// supervisor can restart or alert. 0 (default): wait for the broker forever, logging a summary every 10 s.
+    /// </summary>
+    [Range(0, 86_400, ErrorMessage = "StreamNlp:Kafka:BrokerLossExitSeconds must be between {1} and {2}.")]
+    public int BrokerLossExitSeconds { get; set; }
+
     /// <summary>Extra librdkafka consumer properties (e.g. <c>security.protocol</c>), applied last.</summary>
     public Dictionary<string, string> Consumer { get; set; } = [];
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using StreamNlp.Kafka.Configuration;
 
 namespace StreamNlp.Worker.Configuration;
 
@@ -33,6 +34,15 @@ public sealed class KafkaOptionsValidator : IValidateOptions<KafkaOptions>
         {
             failures.Add("StreamNlp:Kafka:BootstrapServers is blank; leave it unset to use the embedded broker.");
         }
+
+        if (options.GroupInstanceId is { } instance && instance.Trim().Length == 0)
+        {
+            failures.Add("StreamNlp:Kafka:GroupInstanceId is blank; leave it unset for dynamic group membership.");
+        }
+
+        // Unknown or invalid librdkafka keys would otherwise fail only when a client is built, inside a worker.
+        failures.AddRange(LibRdKafkaConfigCheck.Problems(options.Consumer, "StreamNlp:Kafka:Consumer:"));
+        failures.AddRange(LibRdKafkaConfigCheck.Problems(options.Producer, "StreamNlp:Kafka:Producer:"));
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }

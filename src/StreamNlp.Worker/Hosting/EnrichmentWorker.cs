@@ -18,8 +18,9 @@ using StreamNlp.Worker.Publishing;
 namespace StreamNlp.Worker.Hosting;
 
 /// <summary>
-/// The enrichment worker. A dedicated thread runs the blocking Kafka consume loop, parses and
-/// tokenizes each record and writes it to a bounded channel (back-pressure when inference lags).
+/// The enrichment worker. A dedicated thread runs the Kafka consume loop (<see cref="InputReader"/>),
+/// parses and tokenizes each record and writes it to a channel; past a high mark it pauses the assigned
+/// partitions and keeps polling (back-pressure that never blocks a rebalance).
 /// The main loop takes micro-batches from the channel, enriches them (one encoder run per batch),
 /// delivers the results and only then marks the inputs consumed.
 /// On stop: the consume loop ends, the batch in flight finishes and is committed, records still in
@@ -77,17 +78,35 @@ public sealed class EnrichmentWorker(
             ?? throw new InvalidOperationException("StreamNlp:Kafka:BootstrapServers is not set and no embedded broker was started.");
         await Task.Yield();
         var bundle = models.Current;
-        var maxTokens = modelOptions.Value.MaxTokens;
-        var maxBytes = inputOptions.Value.MaxMessageBytes;
         var batching = batchingOptions.Value;
+        var monitor = new BrokerConnectionMonitor(logger, time, TimeSpan.FromSeconds(kafka.BrokerLossExitSeconds));
+        var generations = new PartitionGenerations();
+        var buffer = new BufferGauge(batching.ChannelCapacity);
+
+        // Held while a batch is enriched, delivered and its offsets stored; a revoke waits for it, so the
+        // batch in flight is finished and committed before its partitions go to another worker.
+        using var inFlight = new SemaphoreSlim(1, 1);
+        var revokeWait = TimeSpan.FromMilliseconds(Math.Min(2L * kafka.MessageTimeoutMs, 240_000));
 
         using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(KafkaClientFactory.ConsumerConfig(kafka, bootstrap))
-            .SetErrorHandler((_, e) => WorkerLog.ConsumeError(logger, e.Reason))
+            .SetErrorHandler((_, e) => monitor.OnError(e))
+            .SetStatisticsHandler((_, json) => monitor.OnStatistics(json))
             .SetLogHandler((_, m) => KafkaLogBridge.Route(logger, m))
-            .SetPartitionsAssignedHandler((_, parts) => WorkerLog.PartitionsAssigned(logger, string.Join(",", parts)))
-            .SetPartitionsRevokedHandler((_, parts) => WorkerLog.PartitionsRevoked(logger, string.Join(",", parts)))
+            .SetPartitionsAssignedHandler((_, parts) =>
+            {
+                generations.Assigned(parts);
+                monitor.OnAlive();
+                WorkerLog.PartitionsAssigned(logger, string.Join(",", parts));
+            })
+            .SetPartitionsRevokedHandler((c, parts) => OnRevoked(c, [.. parts.Select(p => p.TopicPartition)], generations, inFlight, revokeWait, kafka.ExactlyOnce))
+            .SetPartitionsLostHandler((_, parts) =>
+            {
+                generations.Revoked(parts.Select(p => p.TopicPartition));
+                WorkerLog.PartitionsLost(logger, string.Join(",", parts.Select(p => p.TopicPartition)));
+            })
             .Build();
         using var producer = new ProducerBuilder<byte[]?, byte[]>(KafkaClientFactory.ProducerConfig(kafka, bootstrap))
+            .SetErrorHandler((_, e) => monitor.OnError(e))
             .SetLogHandler((_, m) => KafkaLogBridge.Route(logger, m))
             .Build();
         var timeout = TimeSpan.FromMilliseconds(kafka.MessageTimeoutMs);
@@ -102,20 +121,18 @@ public sealed class EnrichmentWorker(
             sink = new AtLeastOnceSink(producer, consumer, pipelines.GetPipeline(ResiliencePipelineKeys.Publish));
         }
 
-        var deadLetters = new DeadLetterFactory(kafka.DeadLetterTopic, time);
+        var maxMessageBytes = KafkaClientFactory.MaxMessageBytes(kafka);
+        var deadLetters = new DeadLetterFactory(kafka.DeadLetterTopic, time, maxMessageBytes);
         var review = new ReviewRouter(kafka.ReviewTopic, reviewOptions.Value);
-        var enricher = new BatchEnricher(models, kafka.OutputTopic, deadLetters, review, pipelines.GetPipeline(ResiliencePipelineKeys.Inference), time, logger);
-        var channel = Channel.CreateBounded<ConsumedInput>(new BoundedChannelOptions(batching.ChannelCapacity)
-        {
-            SingleReader = true,
-            SingleWriter = true,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
+        var enricher = new BatchEnricher(models, kafka.OutputTopic, deadLetters, review, pipelines.GetPipeline(ResiliencePipelineKeys.Inference), time, logger, maxMessageBytes);
+        var channel = Channel.CreateUnbounded<ConsumedInput>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
         var batcher = new MicroBatcher<ConsumedInput>(
             channel.Reader,
             new BatchPolicy(batching.MaxBatchSize, TimeSpan.FromMilliseconds(batching.MaxWaitMs), batching.MaxBatchTokens),
             static i => Math.Max(1, i.TokenCount),
             time);
+        var reader = new InputReader(consumer, channel.Writer, buffer, generations, monitor,
+            new InputPreparation(bundle.Tokenizer, modelOptions.Value.MaxTokens, inputOptions.Value.MaxMessageBytes), logger);
 
         consumer.Subscribe(kafka.EffectiveInputTopics);
         WorkerLog.Started(logger, string.Join(",", kafka.EffectiveInputTopics), kafka.GroupId, bootstrap,
@@ -123,7 +140,7 @@ public sealed class EnrichmentWorker(
 
         using var stopConsuming = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         var consumeLoop = Task.Factory.StartNew(
-            () => ConsumeLoop(consumer, channel.Writer, bundle.Tokenizer, maxTokens, maxBytes, stopConsuming.Token),
+            () => reader.Run(stopConsuming.Token),
             CancellationToken.None,
             TaskCreationOptions.LongRunning,
             TaskScheduler.Default);
@@ -147,39 +164,16 @@ public sealed class EnrichmentWorker(
                     break; // the consume loop ended
                 }
 
-                // Between batches: swap in heads that were promoted or rolled back since the last batch.
-                foreach (var swap in models.ApplyPendingUpdates())
+                buffer.Taken(batch.Count);
+                await inFlight.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+                try
                 {
-                    if (swap.Error is null)
-                    {
-                        WorkerLog.HeadSwapped(logger, swap.Task.ToName(), swap.FromVersion, swap.ToVersion);
-                    }
-                    else
-                    {
-                        WorkerLog.HeadSwapFailed(logger, swap.Task.ToName(), swap.ToVersion, swap.FromVersion, swap.Error);
-                    }
+                    await ProcessAsync(batch, generations, enricher, sink).ConfigureAwait(false);
                 }
-
-                // The batch in flight finishes even when stop is requested: it is bounded by the host's shutdown timeout.
-                var started = Stopwatch.GetTimestamp();
-                var records = await enricher.EnrichAsync(batch, CancellationToken.None).ConfigureAwait(false);
-                await sink.DeliverAsync(records, NextOffsets(batch), CancellationToken.None).ConfigureAwait(false);
-                foreach (var record in records)
+                finally
                 {
-                    switch (record.Kind)
-                    {
-                        case OutgoingKind.DeadLetter:
-                            Interlocked.Increment(ref _deadLettered);
-                            WorkerLog.DeadLettered(logger, record.Input.Source.ToString(),
-                                record.Input.Parsed.ErrorCode ?? InputErrors.InferenceFailed, record.Input.Parsed.ErrorDetail ?? "");
-                            break;
-                        case OutgoingKind.Enriched:
-                            Interlocked.Increment(ref _processed);
-                            break;
-                    }
+                    inFlight.Release();
                 }
-
-                WorkerLog.BatchDone(logger, batch.Count, batch.Count * batch.Max(b => b.TokenCount), Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             }
         }
         catch (Exception ex)
@@ -198,95 +192,108 @@ public sealed class EnrichmentWorker(
         producer.Flush(timeout);
         if (!kafka.ExactlyOnce)
         {
-            try
-            {
-                consumer.Commit();
-            }
-            catch (KafkaException ex) when (ex.Error.Code is ErrorCode.Local_NoOffset)
-            {
-                // nothing new since the last auto-commit
-            }
+            CommitStored(consumer);
         }
 
         consumer.Close();
         if (consumeLoop.IsFaulted)
         {
+            lifetime.StopApplication();
             await consumeLoop.ConfigureAwait(false); // surface the consume loop's failure
         }
     }
 
-    private void ConsumeLoop(
-        IConsumer<byte[]?, byte[]?> consumer,
-        ChannelWriter<ConsumedInput> writer,
-        Models.Tokenization.TextTokenizer tokenizer,
-        int maxTokens,
-        int maxBytes,
-        CancellationToken cancellationToken)
+    /// <summary>Enriches and delivers one batch, leaving out records of partitions revoked since they were consumed.</summary>
+    private async Task ProcessAsync(IReadOnlyList<ConsumedInput> batch, PartitionGenerations generations, BatchEnricher enricher, IBatchSink sink)
     {
+        var live = batch.Where(i => generations.IsCurrent(i.Coordinates.TopicPartition, i.Generation)).ToList();
+        if (live.Count < batch.Count)
+        {
+            WorkerLog.DroppedRevoked(logger, batch.Count - live.Count);
+        }
+
+        if (live.Count == 0)
+        {
+            return;
+        }
+
+        // Between batches: swap in heads that were promoted or rolled back since the last batch.
+        foreach (var swap in models.ApplyPendingUpdates())
+        {
+            if (swap.Error is null)
+            {
+                WorkerLog.HeadSwapped(logger, swap.Task.ToName(), swap.FromVersion, swap.ToVersion);
+            }
+            else
+            {
+                WorkerLog.HeadSwapFailed(logger, swap.Task.ToName(), swap.ToVersion, swap.FromVersion, swap.Error);
+            }
+        }
+
+        // The batch in flight finishes even when stop is requested: it is bounded by the host's shutdown timeout.
+        var started = Stopwatch.GetTimestamp();
+        var records = await enricher.EnrichAsync(live, CancellationToken.None).ConfigureAwait(false);
+        await sink.DeliverAsync(records, NextOffsets(live), CancellationToken.None).ConfigureAwait(false);
+        foreach (var record in records)
+        {
+            switch (record.Kind)
+            {
+                case OutgoingKind.DeadLetter:
+                    Interlocked.Increment(ref _deadLettered);
+                    WorkerLog.DeadLettered(logger, record.Input.Source.ToString(), record.ErrorCode ?? "", record.ErrorDetail ?? "");
+                    break;
+                case OutgoingKind.Enriched:
+                    Interlocked.Increment(ref _processed);
+                    break;
+            }
+        }
+
+        WorkerLog.BatchDone(logger, live.Count, live.Count * live.Max(b => b.TokenCount), Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+    }
+
+    /// <summary>
+    /// Runs on the consume thread inside <c>Consume</c>: buffered records of these partitions become stale
+    /// (dropped, not published), the batch in flight is allowed to finish, and what finished is committed
+    /// before the partitions are released, so their next owner starts exactly after it.
+    /// </summary>
+    private void OnRevoked(
+        IConsumer<byte[]?, byte[]?> consumer, List<TopicPartition> partitions, PartitionGenerations generations,
+        SemaphoreSlim inFlight, TimeSpan wait, bool exactlyOnce)
+    {
+        generations.Revoked(partitions);
+        WorkerLog.PartitionsRevoked(logger, string.Join(",", partitions));
+        if (!inFlight.Wait(wait))
+        {
+            WorkerLog.RevokeWaitTimedOut(logger, wait.TotalSeconds);
+            return;
+        }
+
         try
         {
-            while (!cancellationToken.IsCancellationRequested)
+            if (!exactlyOnce)
             {
-                ConsumeResult<byte[]?, byte[]?>? result;
-                try
-                {
-                    result = consumer.Consume(cancellationToken);
-                }
-                catch (OperationCanceledException)
-                {
-                    break;
-                }
-                catch (ConsumeException ex) when (!ex.Error.IsFatal)
-                {
-                    WorkerLog.ConsumeError(logger, ex.Error.Reason);
-                    continue;
-                }
-
-                if (result?.Message is null)
-                {
-                    continue;
-                }
-
-                var value = result.Message.Value;
-                var parsed = InputParser.Parse(value ?? [], maxBytes);
-                Models.Tokenization.TokenizedText? tokens = null;
-                if (parsed.IsValid)
-                {
-                    try
-                    {
-                        tokens = tokenizer.Tokenize(parsed.Text!, maxTokens);
-                    }
-                    catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
-                    {
-                        parsed = InputParseResult.Invalid(InputErrors.TokenizationFailed, $"{ex.GetType().Name}: {ex.Message}");
-                    }
-                }
-
-                var input = new ConsumedInput(
-                    result.TopicPartitionOffset,
-                    result.Message.Key,
-                    value,
-                    result.Message.Headers,
-                    result.Message.Timestamp,
-                    Stopwatch.GetTimestamp(),
-                    parsed,
-                    tokens);
-                try
-                {
-                    if (!writer.TryWrite(input))
-                    {
-                        writer.WriteAsync(input, cancellationToken).AsTask().GetAwaiter().GetResult();
-                    }
-                }
-                catch (OperationCanceledException)
-                {
-                    break; // not handed to the pipeline, not committed: consumed again after restart
-                }
+                CommitStored(consumer); // in exactly-once mode each batch's transaction committed its offsets
             }
         }
         finally
         {
-            writer.TryComplete();
+            inFlight.Release();
+        }
+    }
+
+    private void CommitStored(IConsumer<byte[]?, byte[]?> consumer)
+    {
+        try
+        {
+            consumer.Commit();
+        }
+        catch (KafkaException ex) when (ex.Error.Code is ErrorCode.Local_NoOffset)
+        {
+            // nothing new since the last commit
+        }
+        catch (KafkaException ex)
+        {
+            WorkerLog.RevokeCommitFailed(logger, ex.Error.Reason);
         }
     }
 

@@ -21,6 +21,12 @@ public static class KafkaClientFactory
             IsolationLevel = IsolationLevel.ReadCommitted,
             EnablePartitionEof = false,
             ClientId = $"streamnlp-worker-{Environment.MachineName}",
+            // Incremental rebalances: a join or leave moves only the partitions that change owner; the
+            // others keep flowing. The worker's revoke handler finishes and commits the batch in flight.
+            PartitionAssignmentStrategy = PartitionAssignmentStrategy.CooperativeSticky,
+            GroupInstanceId = options.GroupInstanceId,
+            // Broker states for the connection monitor (a recovered broker sends no other signal).
+            StatisticsIntervalMs = 5000,
         };
         foreach (var (key, value) in options.Consumer)
         {
@@ -29,6 +35,13 @@ public static class KafkaClientFactory
 
         return config;
     }
+
+    /// <summary>The producer's <c>message.max.bytes</c>: the configured value, else librdkafka's default.</summary>
+    public static int MaxMessageBytes(KafkaOptions options) =>
+        options.Producer.TryGetValue("message.max.bytes", out var configured)
+        && int.TryParse(configured, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var bytes) && bytes > 0
+            ? bytes
+            : Publishing.DeadLetterFactory.DefaultMaxMessageBytes;
 
     public static ProducerConfig ProducerConfig(KafkaOptions options, string bootstrapServers)
     {

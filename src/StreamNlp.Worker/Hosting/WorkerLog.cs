@@ -19,9 +19,6 @@ internal static partial class WorkerLog
         Message = "Enrichment worker stopping: {Processed} records done ({DeadLetters} dead-lettered); committing offsets")]
     public static partial void Stopping(ILogger logger, long processed, long deadLetters);
 
-    [LoggerMessage(EventId = 2004, Level = LogLevel.Error, Message = "Kafka consumer error: {Reason}")]
-    public static partial void ConsumeError(ILogger logger, string reason);
-
     [LoggerMessage(EventId = 2005, Level = LogLevel.Critical, Message = "Enrichment worker failed; stopping without committing the batch in flight")]
     public static partial void Failed(ILogger logger, Exception exception);
 
@@ -51,4 +48,34 @@ internal static partial class WorkerLog
 
     [LoggerMessage(EventId = 2014, Message = "librdkafka {Facility}: {Text}")]
     public static partial void Librdkafka(ILogger logger, LogLevel level, string facility, string text);
+
+    [LoggerMessage(EventId = 2015, Level = LogLevel.Error, Message = "Lost every Kafka broker ({Reason}); {Plan}")]
+    public static partial void BrokerLost(ILogger logger, string reason, string plan);
+
+    [LoggerMessage(EventId = 2016, Level = LogLevel.Warning, Message = "Still no Kafka broker after {Seconds:F0} s ({Errors} client errors in the last period)")]
+    public static partial void BrokerStillLost(ILogger logger, double seconds, int errors);
+
+    [LoggerMessage(EventId = 2017, Level = LogLevel.Information, Message = "Kafka broker reachable again after {Seconds:F1} s ({Errors} client errors since the last summary)")]
+    public static partial void BrokerRestored(ILogger logger, double seconds, int errors);
+
+    [LoggerMessage(EventId = 2018, Level = LogLevel.Error, Message = "Kafka client error {Code}: {Reason} ({HeldBack} more of this kind held back in the last 10 s)")]
+    public static partial void ClientError(ILogger logger, string code, string reason, int heldBack);
+
+    [LoggerMessage(EventId = 2019, Level = LogLevel.Debug, Message = "Buffer at {Count} records: {Action} {Partitions} partitions")]
+    public static partial void FlowControl(ILogger logger, long count, string action, int partitions);
+
+    [LoggerMessage(EventId = 2020, Level = LogLevel.Information, Message = "Dropped {Count} buffered records of revoked partitions (their new owner consumes them)")]
+    public static partial void DroppedRevoked(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 2021, Level = LogLevel.Warning, Message = "The batch in flight did not finish within {Seconds:F0} s of a revoke; its partitions are released uncommitted and will be consumed again")]
+    public static partial void RevokeWaitTimedOut(ILogger logger, double seconds);
+
+    [LoggerMessage(EventId = 2022, Level = LogLevel.Information, Message = "Partitions lost: {Partitions}")]
+    public static partial void PartitionsLost(ILogger logger, string partitions);
+
+    [LoggerMessage(EventId = 2023, Level = LogLevel.Warning, Message = "Could not commit offsets on revoke: {Reason}")]
+    public static partial void RevokeCommitFailed(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 2024, Level = LogLevel.Warning, Message = "Review item for {Source} not published: {Reason}")]
+    public static partial void ReviewSkipped(ILogger logger, string source, string reason);
 }

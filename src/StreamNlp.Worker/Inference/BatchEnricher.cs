@@ -16,6 +16,8 @@ namespace StreamNlp.Worker.Inference;
 /// every task head on its output, one enriched record per input; invalid inputs become dead letters.
 /// When a batch still fails after the inference retries, each input is tried alone so one poisonous
 /// text cannot take its neighbours down; whatever still fails is dead-lettered with the reason.
+/// Writing each enriched record is guarded the same way: a record that cannot be serialised, or whose
+/// JSON would exceed the producer's message size limit, becomes that input's dead letter.
 /// </summary>
 public sealed class BatchEnricher(
     IModelBundleProvider models,
@@ -24,8 +26,12 @@ public sealed class BatchEnricher(
     ReviewRouter review,
     ResiliencePipeline inferencePipeline,
     TimeProvider time,
-    ILogger logger)
+    ILogger logger,
+    int maxMessageBytes = DeadLetterFactory.DefaultMaxMessageBytes)
 {
+    /// <summary>Room for record framing that librdkafka counts against <c>message.max.bytes</c>.</summary>
+    private const int RecordOverhead = 1024;
+
     public async Task<IReadOnlyList<OutgoingRecord>> EnrichAsync(IReadOnlyList<ConsumedInput> batch, CancellationToken cancellationToken)
     {
         var bundle = models.Current; // the whole batch runs on one model version
@@ -76,14 +82,57 @@ public sealed class BatchEnricher(
             }
             else
             {
-                var enriched = Enriched(input, annotations[input], versions, now, nowTimestamp, out var id);
-                records.Add(enriched);
-                records.AddRange(review.ItemsFor(input, id, annotations[input], versions));
+                AddEnriched(records, input, annotations[input], versions, now, nowTimestamp);
             }
         }
 
         return records;
     }
+
+    private void AddEnriched(
+        List<OutgoingRecord> records, ConsumedInput input, TextAnnotation annotation, IReadOnlyDictionary<string, string> versions, DateTimeOffset now, long nowTimestamp)
+    {
+        string id;
+        try
+        {
+            var enriched = Enriched(input, annotation, versions, now, nowTimestamp, out id);
+            var size = Size(enriched.Message);
+            if (size > maxMessageBytes - RecordOverhead)
+            {
+                records.Add(deadLetters.Create(input, InputErrors.OutputFailed,
+                    $"the enriched record would be {size} bytes; the producer's limit (message.max.bytes) is {maxMessageBytes}"));
+                return;
+            }
+
+            records.Add(enriched);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            records.Add(deadLetters.Create(input, InputErrors.OutputFailed, $"the enriched record could not be written: {ex.GetType().Name}: {ex.Message}"));
+            return;
+        }
+
+        try
+        {
+            // Review items are a convenience for people; one that cannot be written is skipped, the record is not.
+            foreach (var item in review.ItemsFor(input, id, annotation, versions).ToList())
+            {
+                if (Size(item.Message) > maxMessageBytes - RecordOverhead)
+                {
+                    WorkerLog.ReviewSkipped(logger, input.Source.ToString(), "larger than the producer's message size limit");
+                    continue;
+                }
+
+                records.Add(item);
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            WorkerLog.ReviewSkipped(logger, input.Source.ToString(), $"{ex.GetType().Name}: {ex.Message}");
+        }
+    }
+
+    private static int Size(Message<byte[]?, byte[]> message) => (message.Key?.Length ?? 0) + (message.Value?.Length ?? 0);
 
     private OutgoingRecord Enriched(
         ConsumedInput input, TextAnnotation annotation, IReadOnlyDictionary<string, string> versions, DateTimeOffset now, long nowTimestamp, out string id)

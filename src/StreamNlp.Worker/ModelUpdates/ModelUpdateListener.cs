@@ -43,8 +43,9 @@ public sealed class ModelUpdateListener(
         config.EnablePartitionEof = false;
         config.GroupId = $"streamnlp-models-{Environment.MachineName}-{Guid.NewGuid():N}";
         config.EnableAutoCommit = false;
+        var monitor = new BrokerConnectionMonitor(logger, TimeProvider.System, TimeSpan.Zero); // one line per state change, not per error
         using var consumer = new ConsumerBuilder<string?, byte[]?>(config)
-            .SetErrorHandler((_, e) => WorkerLog.ConsumeError(logger, e.Reason))
+            .SetErrorHandler((_, e) => monitor.OnError(e))
             .SetLogHandler((_, m) => KafkaLogBridge.Route(logger, m))
             .Build();
         consumer.Subscribe(kafka.ModelsTopic);
@@ -59,7 +60,7 @@ public sealed class ModelUpdateListener(
                 }
                 catch (ConsumeException ex) when (!ex.Error.IsFatal)
                 {
-                    WorkerLog.ConsumeError(logger, ex.Error.Reason);
+                    monitor.OnError(ex.Error);
                     continue;
                 }
 
@@ -68,6 +69,7 @@ public sealed class ModelUpdateListener(
                     continue;
                 }
 
+                monitor.OnAlive();
                 Handle(value, result.TopicPartitionOffset.ToString());
             }
         }

@@ -11,6 +11,9 @@ public static class FeedbackErrors
     public const string InvalidUtf8 = Utf8Payload.InvalidUtf8;
     public const string InvalidJson = "invalid-json";
     public const string NotAnObject = "not-an-object";
+
+    /// <summary>A JSON string or field name escapes a lone UTF-16 surrogate (same code as for inputs).</summary>
+    public const string InvalidUnicode = InputErrors.InvalidUnicode;
     public const string UnknownTask = "unknown-task";
     public const string MissingText = "missing-text";
     public const string EmptyText = "empty-text";

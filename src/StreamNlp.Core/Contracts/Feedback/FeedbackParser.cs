@@ -47,6 +47,11 @@ public static class FeedbackParser
             return FeedbackParseResult.Invalid(FeedbackErrors.NotAnObject, $"value is a JSON {JsonFields.KindName(root)}, not an object");
         }
 
+        if (JsonUnicodeCheck.FindInvalidString(root) is { } path)
+        {
+            return FeedbackParseResult.Invalid(FeedbackErrors.InvalidUnicode, $"the JSON string at {path} escapes a lone UTF-16 surrogate (e.g. \\ud800), which is not text");
+        }
+
         if (!root.TryGetProperty("task", out var taskElement) || taskElement.ValueKind != JsonValueKind.String)
         {
             var found = taskElement.ValueKind == JsonValueKind.Undefined ? "there is no \"task\" field" : $"\"task\" is a JSON {JsonFields.KindName(taskElement)}";
@@ -66,9 +71,9 @@ public static class FeedbackParser
         }
 
         var text = textElement.GetString()!;
-        if (string.IsNullOrWhiteSpace(text))
+        if (TextContent.IsBlank(text))
         {
-            return FeedbackParseResult.Invalid(FeedbackErrors.EmptyText, "\"text\" is empty or only whitespace");
+            return FeedbackParseResult.Invalid(FeedbackErrors.EmptyText, "\"text\" is empty or only white space, control or invisible format characters");
         }
 
         string? label = null;

@@ -46,6 +46,14 @@ public sealed class InputParserTests
     [InlineData("{\"text\": \"  \\t \"}", InputErrors.EmptyText)]
     [InlineData("   \r\n", InputErrors.EmptyText)]
     [InlineData("{\"id\": [1], \"text\": \"ok\"}", InputErrors.InvalidId)]
+    [InlineData("{\"text\": \"a \\ud800 b\"}", InputErrors.InvalidUnicode)]
+    [InlineData("{\"text\": \"a \\udc00\\ud800 b\"}", InputErrors.InvalidUnicode)]
+    [InlineData("{\"id\": \"\\ud800\", \"text\": \"ok\"}", InputErrors.InvalidUnicode)]
+    [InlineData("{\"\\ud800\": 1, \"text\": \"ok\"}", InputErrors.InvalidUnicode)]
+    [InlineData("{\"text\": \"ok\", \"meta\": {\"deep\": [\"x\", \"\\udfff\"]}}", InputErrors.InvalidUnicode)]
+    [InlineData("\u0000\u0000\u0000", InputErrors.EmptyText)]
+    [InlineData("\u200B\u200D\uFEFF \u200E", InputErrors.EmptyText)]
+    [InlineData("{\"text\": \"\\u0000\\u200b\"}", InputErrors.EmptyText)]
     public void Parse_BadValue_GivesReason(string value, string expected)
     {
         var result = InputParser.Parse(Encoding.UTF8.GetBytes(value), Limit);
@@ -92,5 +100,45 @@ public sealed class InputParserTests
         var result = InputParser.Parse([0xEF, 0xBB, 0xBF, (byte)'h', (byte)'i'], Limit);
 
         Assert.Equal("hi", result.Text);
+    }
+
+    [Fact]
+    public void Parse_LoneSurrogateInMetadata_NamesItsPath()
+    {
+        var result = InputParser.Parse("""{"text": "ok", "meta": {"deep": ["x", "\udfff"]}}"""u8, Limit);
+
+        Assert.Equal(InputErrors.InvalidUnicode, result.ErrorCode);
+        Assert.Contains("$.meta.deep[1]", result.ErrorDetail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_ValidSurrogatePairEscape_IsText()
+    {
+        var result = InputParser.Parse("""{"text": "smile \ud83d\ude00 now"}"""u8, Limit);
+
+        Assert.True(result.IsValid);
+        Assert.Equal("smile \U0001F600 now", result.Text);
+    }
+
+    [Fact]
+    public void Parse_MetadataAsDeepAsTheParserAllows_IsValidAndSerialisesInTheRecord()
+    {
+        // 64 levels in all (the object plus 63 arrays): the deepest JsonDocument accepts by default.
+        var json = "{\"text\": \"ok\", \"m\": " + new string('[', 63) + "1" + new string(']', 63) + "}";
+
+        var result = InputParser.Parse(Encoding.UTF8.GetBytes(json), Limit);
+        var record = new EnrichedRecord
+        {
+            Id = "x",
+            Text = "ok",
+            Entities = [],
+            Models = new Dictionary<string, string>(),
+            Source = new SourceCoordinates("t", 0, 0),
+            Metadata = result.Metadata,
+        };
+        var bytes = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(record, ContractsJsonContext.Readable.EnrichedRecord);
+
+        Assert.True(result.IsValid);
+        Assert.Contains("[[[[1]]]]", Encoding.UTF8.GetString(bytes), StringComparison.Ordinal);
     }
 }

@@ -94,7 +94,7 @@ public sealed class FeedbackParserTests
     {
         var codes = typeof(FeedbackErrors).GetFields().Select(field => (string)field.GetRawConstantValue()!).ToList();
 
-        Assert.Equal(15, codes.Count);
+        Assert.Equal(16, codes.Count);
         Assert.Equal(codes.Count, codes.Distinct(StringComparer.Ordinal).Count());
         Assert.All(codes, code => Assert.Matches("^[a-z0-9]+(-[a-z0-9]+)*$", code));
     }

@@ -1,0 +1,100 @@
+using System.Threading.Channels;
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
+using StreamNlp.Worker.Hosting;
+
+namespace StreamNlp.Worker.Ingestion;
+
+/// <summary>
+/// The consume loop, on its own thread. It never blocks on the pipeline: it writes every record to an
+/// unbounded channel and, when the <see cref="BufferGauge"/> passes its high mark, pauses the assigned
+/// partitions (resuming at the low mark) while it keeps polling. So the consumer always answers
+/// rebalances and heartbeats in time, however slow inference is. Rebalance callbacks run on this thread
+/// inside <c>Consume</c>.
+/// </summary>
+public sealed class InputReader(
+    IConsumer<byte[]?, byte[]?> consumer,
+    ChannelWriter<ConsumedInput> writer,
+    BufferGauge buffer,
+    PartitionGenerations generations,
+    BrokerConnectionMonitor monitor,
+    InputPreparation preparation,
+    ILogger logger)
+{
+    /// <summary>Longest a poll waits, so flow control and the broker monitor are checked often.</summary>
+    public static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
+
+    public void Run(CancellationToken cancellationToken)
+    {
+        var paused = false;
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                paused = ApplyFlowControl(paused);
+                monitor.Tick();
+                if (monitor.ExitDeadlinePassed)
+                {
+                    throw new BrokerUnavailableException(monitor.ExitAfter);
+                }
+
+                ConsumeResult<byte[]?, byte[]?>? result;
+                try
+                {
+                    result = consumer.Consume(PollInterval);
+                }
+                catch (ConsumeException ex) when (!ex.Error.IsFatal)
+                {
+                    monitor.OnError(ex.Error);
+                    continue;
+                }
+
+                if (result?.Message is null)
+                {
+                    continue;
+                }
+
+                monitor.OnAlive();
+                var input = preparation.Prepare(result, generations.Current(result.TopicPartition));
+                writer.TryWrite(input); // unbounded: never blocks; the gauge bounds it through Pause
+                buffer.Added();
+            }
+        }
+        finally
+        {
+            writer.TryComplete();
+        }
+    }
+
+    private bool ApplyFlowControl(bool paused)
+    {
+        var changed = generations.TakeAssignmentChanged();
+        if (!paused && buffer.ShouldPause)
+        {
+            Pause("pausing");
+            return true;
+        }
+
+        if (paused && buffer.ShouldResume)
+        {
+            var assignment = consumer.Assignment;
+            consumer.Resume(assignment);
+            WorkerLog.FlowControl(logger, buffer.Count, "resuming", assignment.Count);
+            return false;
+        }
+
+        if (paused && changed)
+        {
+            Pause("pausing newly assigned"); // partitions assigned while paused stay paused
+        }
+
+        return paused;
+    }
+
+    private void Pause(string action)
+    {
+        var assignment = consumer.Assignment;
+        consumer.Pause(assignment);
+        WorkerLog.FlowControl(logger, buffer.Count, action, assignment.Count);
+    }
+}

@@ -1,9 +1,14 @@
 using Microsoft.Extensions.Options;
+using StreamNlp.Kafka.Topics;
 using StreamNlp.Models.Registry;
 
 namespace StreamNlp.Cli.Commands;
 
-/// <summary>Turns expected failures into one clear line on stderr and an exit code.</summary>
+/// <summary>
+/// Turns expected failures into one clear line on stderr and an exit code: 0 done or stopped by Ctrl-C /
+/// SIGTERM, 1 a runtime failure (see <see cref="HostExit"/>; topics that cannot be created), 2 a bad
+/// setting or argument, 3 a model refused at load.
+/// </summary>
 internal static class CommandRunner
 {
     public static async Task<int> Guard(Func<Task<int>> action)
@@ -26,6 +31,11 @@ internal static class CommandRunner
         {
             await Console.Error.WriteLineAsync($"error: invalid configuration: {ex.Message}").ConfigureAwait(false);
             return 2;
+        }
+        catch (TopicProvisioningException ex)
+        {
+            await Console.Error.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
+            return HostExit.RuntimeFailure;
         }
         catch (ModelIntegrityException ex)
         {

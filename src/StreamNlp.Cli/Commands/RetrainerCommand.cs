@@ -68,8 +68,9 @@ internal static class RetrainerCommand
             var builder = RunCommand.CreateBuilder(overrides);
             builder.AddRetrainer();
             using var host = builder.Build();
+            var services = HostExit.Services(host);
             await host.RunAsync(ct).ConfigureAwait(false);
-            return 0;
+            return HostExit.Code(services);
         }));
         return command;
     }

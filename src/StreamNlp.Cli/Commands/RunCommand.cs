@@ -75,6 +75,9 @@ internal static class RunCommand
         });
         builder.Logging.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(
             o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        // The host's own report of a failed start or a failed service is a stack trace; the command prints
+        // one line with the reason instead (CommandRunner, HostExit); the workers log their own failures.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None);
         builder.Configuration.AddInMemoryCollection(overrides);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
         return builder;
@@ -116,9 +119,11 @@ internal static class RunCommand
 
             Console.WriteLine($"bootstrap={servers}");
             BootstrapFileStore.Write(bootstrapFile, servers);
+            var services = HostExit.Services(host);
             try
             {
                 await host.RunAsync(ct).ConfigureAwait(false);
+                return HostExit.Code(services);
             }
             finally
             {
@@ -127,8 +132,6 @@ internal static class RunCommand
                     File.Delete(bootstrapFile);
                 }
             }
-
-            return 0;
         }
         finally
         {

@@ -9,6 +9,9 @@ public static class TopicProvisioner
 {
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(30);
 
+    private const string Advice =
+        "If the broker does not let this client create topics (no admin API, no ACL), create them yourself and set StreamNlp:Kafka:CreateTopics=false.";
+
     /// <summary>
     /// On <paramref name="embedded"/> (whose mock has no admin API) topics are created directly and
     /// <see cref="TopicSpec.Compacted"/> is ignored (the mock never compacts); otherwise through
@@ -18,7 +21,8 @@ public static class TopicProvisioner
         string bootstrapServers,
         IReadOnlyCollection<TopicSpec> topics,
         EmbeddedKafkaCluster? embedded,
-        CancellationToken ct)
+        CancellationToken ct,
+        Action<LogMessage>? log = null)
     {
         ArgumentNullException.ThrowIfNull(topics);
         if (topics.Count == 0)
@@ -42,7 +46,13 @@ public static class TopicProvisioner
         }
 
         ArgumentException.ThrowIfNullOrWhiteSpace(bootstrapServers);
-        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrapServers }).Build();
+        var builder = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrapServers });
+        if (log is not null)
+        {
+            builder.SetLogHandler((_, message) => log(message)); // not raw on stderr
+        }
+
+        using var admin = builder.Build();
         var specifications = topics.Select(t => new TopicSpecification
         {
             Name = t.Name,
@@ -61,9 +71,17 @@ public static class TopicProvisioner
             var failures = ex.Results.Where(r => r.Error.Code is not (ErrorCode.NoError or ErrorCode.TopicAlreadyExists)).ToList();
             if (failures.Count > 0)
             {
-                throw new InvalidOperationException(
-                    "Could not create topic(s) " + string.Join(", ", failures.Select(f => $"'{f.Topic}' ({f.Error.Reason})")), ex);
+                throw new TopicProvisioningException(
+                    $"could not create topic(s) {string.Join(", ", failures.Select(f => $"'{f.Topic}' ({f.Error.Reason})"))} on {bootstrapServers}. {Advice}", ex);
             }
+        }
+        catch (KafkaException ex)
+        {
+            throw new TopicProvisioningException($"could not create the topics on {bootstrapServers}: {ex.Error.Reason}. {Advice}", ex);
+        }
+        catch (TimeoutException ex)
+        {
+            throw new TopicProvisioningException($"could not create the topics on {bootstrapServers}: no answer. {Advice}", ex);
         }
     }
 }

@@ -64,7 +64,7 @@ public sealed class RetrainerWorker(
         {
             await TopicProvisioner.EnsureTopicsAsync(bootstrap,
                 [new TopicSpec(kafka.FeedbackTopic, kafka.Partitions), new TopicSpec(kafka.DeadLetterTopic, kafka.Partitions), new TopicSpec(kafka.ModelsTopic, 1, Compacted: true)],
-                embedded, cancellationToken).ConfigureAwait(false);
+                embedded, cancellationToken, m => KafkaLogBridge.Route(logger, m)).ConfigureAwait(false);
         }
 
         await base.StartAsync(cancellationToken).ConfigureAwait(false);

@@ -64,7 +64,7 @@ public sealed class EnrichmentWorker(
                 .Select(t => new TopicSpec(t, kafka.Partitions))
                 .Append(new TopicSpec(kafka.ModelsTopic, 1, Compacted: true))
                 .ToList();
-            await TopicProvisioner.EnsureTopicsAsync(bootstrap, specs, embedded, cancellationToken).ConfigureAwait(false);
+            await TopicProvisioner.EnsureTopicsAsync(bootstrap, specs, embedded, cancellationToken, m => KafkaLogBridge.Route(logger, m)).ConfigureAwait(false);
         }
 
         _ = models.Current;

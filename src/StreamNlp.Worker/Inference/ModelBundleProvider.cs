@@ -100,12 +100,31 @@ public sealed class ModelBundleProvider(IOptions<ModelOptions> options, ILogger<
     private static bool SamePath(string a, string b) =>
         string.Equals(Path.GetFullPath(a).TrimEnd(Path.DirectorySeparatorChar), Path.GetFullPath(b).TrimEnd(Path.DirectorySeparatorChar), StringComparison.Ordinal);
 
+    /// <summary>
+    /// Loads every model file once; whatever goes wrong (a graph ONNX Runtime cannot load although its
+    /// SHA-256 matches the manifest, a registry folder that cannot be created or read) becomes a
+    /// <see cref="ModelIntegrityException"/> naming the path, so start-up ends with one line and exit code 3.
+    /// </summary>
     private static ModelBundle Load(ModelOptions options, ILogger logger)
     {
-        var registry = OpenRegistry(options);
-        var cache = new EncoderCache(options.CacheDirectory ?? EncoderCache.DefaultDirectory);
-        return ModelBundle.Load(registry, cache, Settings(options), logger);
+        try
+        {
+            var registry = OpenRegistry(options);
+            var cache = new EncoderCache(options.CacheDirectory ?? EncoderCache.DefaultDirectory);
+            return ModelBundle.Load(registry, cache, Settings(options), logger);
+        }
+        catch (Microsoft.ML.OnnxRuntime.OnnxRuntimeException ex)
+        {
+            throw new ModelIntegrityException($"ONNX Runtime could not load a model of the registry {RegistryPath(options)}: {ex.Message}");
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new ModelIntegrityException($"the model registry {RegistryPath(options)} or the encoder cache could not be used: {ex.Message}");
+        }
     }
+
+    private static string RegistryPath(ModelOptions options) =>
+        string.IsNullOrWhiteSpace(options.Directory) ? DefaultRegistryDirectory : options.Directory;
 
     private static InferenceSettings Settings(ModelOptions options) => new(options.ExecutionProvider, options.IntraOpThreads);
 

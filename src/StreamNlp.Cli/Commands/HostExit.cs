@@ -1,0 +1,46 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace StreamNlp.Cli.Commands;
+
+/// <summary>
+/// The exit code of a host that has stopped. The generic host stops when a background service fails but
+/// returns normally from <c>RunAsync</c>, which would exit 0: supervisors (systemd <c>on-failure</c>,
+/// Kubernetes, job runners) would take a crashed worker for a finished one. So a failed service gives one
+/// line naming it and exit code <see cref="RuntimeFailure"/>; a stop by Ctrl-C or SIGTERM stays 0.
+/// </summary>
+internal static class HostExit
+{
+    /// <summary>A worker failed while running (broker lost for too long, a fatal Kafka error, a record that could not even be dead-lettered).</summary>
+    public const int RuntimeFailure = 1;
+
+    /// <summary>The host's background services, taken before <c>RunAsync</c> (which disposes the host's services).</summary>
+    public static IReadOnlyList<BackgroundService> Services(IHost host) =>
+        [.. host.Services.GetServices<IHostedService>().OfType<BackgroundService>()];
+
+    public static int Code(IReadOnlyList<BackgroundService> services)
+    {
+        var failures = services
+            .Where(s => s.ExecuteTask is { IsFaulted: true })
+            .Select(s => $"{s.GetType().Name} failed: {Innermost(s.ExecuteTask!.Exception!).Message}")
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
+        foreach (var failure in failures)
+        {
+            Console.Error.WriteLine($"error: {failure}");
+        }
+
+        return failures.Count == 0 ? 0 : RuntimeFailure;
+    }
+
+    private static Exception Innermost(AggregateException aggregate)
+    {
+        Exception e = aggregate;
+        while (e is AggregateException { InnerExceptions.Count: 1 } a)
+        {
+            e = a.InnerExceptions[0];
+        }
+
+        return e;
+    }
+}

@@ -26,8 +26,5 @@ public sealed partial class ContractsJsonContext : JsonSerializerContext
         Converters = { new JsonStringEnumConverter() },
         // Metrics can be NaN (e.g. F1 with no entities); write them rather than fail.
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-        // An input's metadata may be nested as deep as JsonDocument.Parse allows (64) and is written two
-        // levels down in the record: the default limit (64) would fail on inputs the parser accepted.
-        MaxDepth = 128,
     });
 }

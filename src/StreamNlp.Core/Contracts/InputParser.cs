@@ -9,6 +9,15 @@ namespace StreamNlp.Core.Contracts;
 /// </summary>
 public static class InputParser
 {
+    /// <summary>
+    /// Deepest nesting accepted in an input. Its fields come back two levels down in the enriched record
+    /// (record, metadata), so 62 keeps every record within the 64 levels that common JSON readers
+    /// (System.Text.Json, Jackson's default) accept; deeper input is dead-lettered as invalid JSON.
+    /// </summary>
+    public const int MaxDepth = 62;
+
+    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = MaxDepth };
+
     public static InputParseResult Parse(ReadOnlySpan<byte> value, int maxBytes)
     {
         if (!Utf8Payload.TryDecode(value, maxBytes, "StreamNlp:Input:MaxMessageBytes", out var decoded, out var code, out var detail))
@@ -29,7 +38,7 @@ public static class InputParser
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(json);
+            document = JsonDocument.Parse(json, DocumentOptions);
         }
         catch (JsonException ex)
         {

@@ -281,19 +281,32 @@ public sealed class EnrichmentWorker(
         }
     }
 
+    /// <summary>
+    /// Commits the stored offsets. A group coordinator may answer "rebalance in progress" for a moment
+    /// (the embedded mock does while members rejoin); a few short retries ride that out.
+    /// </summary>
     private void CommitStored(IConsumer<byte[]?, byte[]?> consumer)
     {
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            consumer.Commit();
-        }
-        catch (KafkaException ex) when (ex.Error.Code is ErrorCode.Local_NoOffset)
-        {
-            // nothing new since the last commit
-        }
-        catch (KafkaException ex)
-        {
-            WorkerLog.RevokeCommitFailed(logger, ex.Error.Reason);
+            try
+            {
+                consumer.Commit();
+                return;
+            }
+            catch (KafkaException ex) when (ex.Error.Code is ErrorCode.Local_NoOffset)
+            {
+                return; // nothing new since the last commit
+            }
+            catch (KafkaException ex) when (ex.Error.Code is ErrorCode.RebalanceInProgress && attempt < 5)
+            {
+                Thread.Sleep(50 * attempt);
+            }
+            catch (KafkaException ex)
+            {
+                WorkerLog.RevokeCommitFailed(logger, ex.Error.Reason);
+                return;
+            }
         }
     }
 

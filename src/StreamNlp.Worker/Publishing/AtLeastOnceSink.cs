@@ -5,9 +5,13 @@ namespace StreamNlp.Worker.Publishing;
 
 /// <summary>
 /// At-least-once delivery: produce every record, wait for every acknowledgement (retrying transient
-/// failures through the publish pipeline), and only then store the next offsets, which the consumer
-/// commits (auto-commit of stored offsets, and a final commit on shutdown). A crash before the store
-/// means the batch is consumed again: duplicates are possible, loss is not.
+/// failures through the publish pipeline), and only then store the next offsets and commit them.
+/// A crash before the commit means the batch is consumed again: duplicates are possible, loss is not.
+/// The commit is synchronous per batch (one round trip, small next to a batch's inference) so that a
+/// rebalance finds everything finished already committed: a broker may refuse commits while a rebalance
+/// is under way (the embedded mock does), and waiting for the periodic auto-commit would hand up to a
+/// second of finished work to the partition's next owner. A refused commit is not an error: the offsets
+/// stay stored, and auto-commit, the revoke handler or shutdown commit them.
 /// </summary>
 public sealed class AtLeastOnceSink(IProducer<byte[]?, byte[]> producer, IConsumer<byte[]?, byte[]?> consumer, ResiliencePipeline publishPipeline) : IBatchSink
 {
@@ -31,16 +35,30 @@ public sealed class AtLeastOnceSink(IProducer<byte[]?, byte[]> producer, IConsum
             pending = [];
         }, cancellationToken).ConfigureAwait(false);
 
+        var stored = new List<TopicPartitionOffset>(nextOffsets.Count);
         foreach (var offset in nextOffsets)
         {
             try
             {
                 consumer.StoreOffset(offset);
+                stored.Add(offset);
             }
             catch (KafkaException ex) when (ex.Error.Code == ErrorCode.Local_State)
             {
                 // The partition was revoked while the batch ran: its new owner will consume these
                 // records again (at-least-once), so there is nothing to store here.
+            }
+        }
+
+        if (stored.Count > 0)
+        {
+            try
+            {
+                consumer.Commit(stored);
+            }
+            catch (KafkaException)
+            {
+                // Stored offsets are committed later (auto-commit, revoke, shutdown); see the summary.
             }
         }
     }

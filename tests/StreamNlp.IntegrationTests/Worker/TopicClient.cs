@@ -14,6 +14,16 @@ internal static class TopicClient
         await Task.WhenAll(deliveries);
     }
 
+    /// <summary>Produces and returns where each message landed, in input order (the identity the invariant checker uses).</summary>
+    public static async Task<IReadOnlyList<TopicPartitionOffset>> ProduceWithOffsetsAsync(
+        string bootstrap, string topic, IEnumerable<(string? Key, byte[]? Value)> messages)
+    {
+        using var producer = new ProducerBuilder<string?, byte[]?>(new ProducerConfig { BootstrapServers = bootstrap, EnableIdempotence = true, LingerMs = 5 }).Build();
+        var deliveries = messages.Select(m => producer.ProduceAsync(topic, new Message<string?, byte[]?> { Key = m.Key, Value = m.Value })).ToList();
+        var results = await Task.WhenAll(deliveries);
+        return [.. results.Select(r => r.TopicPartitionOffset)];
+    }
+
     public static Task ProduceTextsAsync(string bootstrap, string topic, IEnumerable<string> texts) =>
         ProduceAsync(bootstrap, topic, texts.Select((t, i) => ((string?)$"k{i}", (byte[]?)Encoding.UTF8.GetBytes(t))));
 

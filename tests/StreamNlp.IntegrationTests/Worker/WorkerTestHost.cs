@@ -64,7 +64,7 @@ internal sealed class WorkerTestHost : IAsyncDisposable
         }
 
         builder.Configuration.AddInMemoryCollection(values);
-        builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
+        builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Information);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
         builder.AddEnrichmentWorker();
         if (withRetrainer)

@@ -121,10 +121,10 @@ public sealed class InputParserTests
     }
 
     [Fact]
-    public void Parse_MetadataAsDeepAsTheParserAllows_IsValidAndSerialisesInTheRecord()
+    public void Parse_MetadataAsDeepAsAllowed_IsValidAndItsRecordReadableByDefaultReaders()
     {
-        // 64 levels in all (the object plus 63 arrays): the deepest JsonDocument accepts by default.
-        var json = "{\"text\": \"ok\", \"m\": " + new string('[', 63) + "1" + new string(']', 63) + "}";
+        // 62 levels in all (the object plus 61 arrays): the deepest input accepted.
+        var json = "{\"text\": \"ok\", \"m\": " + new string('[', 61) + "1" + new string(']', 61) + "}";
 
         var result = InputParser.Parse(Encoding.UTF8.GetBytes(json), Limit);
         var record = new EnrichedRecord
@@ -139,6 +139,18 @@ public sealed class InputParserTests
         var bytes = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(record, ContractsJsonContext.Readable.EnrichedRecord);
 
         Assert.True(result.IsValid);
+        using var readBack = System.Text.Json.JsonDocument.Parse(bytes); // default MaxDepth 64
         Assert.Contains("[[[[1]]]]", Encoding.UTF8.GetString(bytes), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_DeeperThanAllowed_IsInvalidJson()
+    {
+        var json = "{\"text\": \"ok\", \"m\": " + new string('[', 63) + "1" + new string(']', 63) + "}";
+
+        var result = InputParser.Parse(Encoding.UTF8.GetBytes(json), Limit);
+
+        Assert.Equal(InputErrors.InvalidJson, result.ErrorCode);
+        Assert.Contains("depth", result.ErrorDetail, StringComparison.OrdinalIgnoreCase);
     }
 }

@@ -41,6 +41,27 @@ public sealed class TextTokenizerTests
         }
     }
 
+    /// <summary>
+    /// The shipped heads were trained on these exact ids: a change to the tokenizer's normalization must
+    /// not move them for ordinary text. Captured from the tokenizer as it was before offsets were mapped
+    /// through an explicit normalization (behaviour version 2).
+    /// </summary>
+    [Theory]
+    [InlineData("Barack Obama visited Paris on Monday.", new long[] { 101, 13857, 8112, 4716, 3000, 2006, 6928, 1012, 102 })]
+    [InlineData("Roger Federer won the Wimbledon final in London.", new long[] { 101, 5074, 28294, 2180, 1996, 13411, 2345, 1999, 2414, 1012, 102 })]
+    [InlineData("Stocks fell 3.5% as the Federal Reserve raised rates (again)!", new long[] { 101, 15768, 3062, 1017, 1012, 1019, 1003, 2004, 1996, 2976, 3914, 2992, 6165, 1006, 2153, 1007, 999, 102 })]
+    [InlineData("I didn't like it... unaffable misspelings, though.", new long[] { 101, 1045, 2134, 1005, 1056, 2066, 2009, 1012, 1012, 1012, 14477, 20961, 3468, 3335, 11880, 8613, 1010, 2295, 1012, 102 })]
+    [InlineData("Angela Merkel met Emmanuel Macron in Berlin.", new long[] { 101, 10413, 21442, 11705, 2777, 14459, 26632, 2078, 1999, 4068, 1012, 102 })]
+    // Composed accents: string.Normalize is a no-op under InvariantGlobalization, so the library never
+    // decomposes "ü" and every accented word is [UNK] (100) today.
+    [InlineData("Zürich's café serves crème brûlée.", new long[] { 101, 100, 1005, 1055, 100, 4240, 100, 100, 1012, 102 })]
+    public void Tokenize_OrdinarySentences_IdsUnchanged(string text, long[] expected)
+    {
+        var tokens = Tokenizer.Tokenize(text, 256);
+
+        Assert.Equal(expected, tokens.Ids);
+    }
+
     [Fact]
     public void Tokenize_AccentedWords_AreKnownAndSliceOriginal()
     {

@@ -5,8 +5,11 @@ namespace StreamNlp.Models.Tokenization;
 /// <summary>
 /// WordPiece tokenization with character offsets into the original text, via Microsoft.ML.Tokenizers'
 /// <see cref="BertTokenizer"/>. For an uncased vocabulary it lower-cases AND strips accents, as the
-/// encoder was trained (otherwise "Zürich" becomes [UNK]); offsets still slice the original text.
-/// Thread-safe.
+/// encoder was trained (otherwise "Zürich" becomes [UNK]). The normalization is done by
+/// <see cref="TextNormalizer"/>, not by the library: the library reports offsets into its normalized text,
+/// which no longer index the original once characters are dropped or expanded (combining marks, joiners,
+/// ligatures); our normalizer keeps a map back to the original, so token spans cover the same original
+/// characters whatever the normalization did. Thread-safe.
 /// </summary>
 public sealed class TextTokenizer
 {
@@ -14,9 +17,10 @@ public sealed class TextTokenizer
     /// Changes whenever this class's behaviour changes (normalization, truncation), so caches keyed on
     /// tokenized text are not reused across versions.
     /// </summary>
-    public const int BehaviourVersion = 2;
+    public const int BehaviourVersion = 3;
 
     private readonly BertTokenizer _tokenizer;
+    private readonly TextNormalizer _normalizer;
 
     public TextTokenizer(string vocabularyPath, bool uncased)
     {
@@ -24,11 +28,14 @@ public sealed class TextTokenizer
         {
             LowerCaseBeforeTokenization = uncased,
             RemoveNonSpacingMarks = uncased,
-            // Splitting CJK characters inserts spaces into the normalized text, and the library's
-            // offsets then point into that longer text. Kept off so offsets stay exact.
+            // BERT spaces CJK characters apart; it never did here (the library's offsets pointed into the longer
+            // text), and the heads were trained without it. TextNormalizer does not do it either.
             IndividuallyTokenizeCjk = false,
         };
+        // The library's normalizer is bypassed (considerNormalization: false) and TextNormalizer does the same
+        // work with a map back to the original text; the options are still set to match the vocabulary.
         _tokenizer = BertTokenizer.Create(vocabularyPath, options);
+        _normalizer = new TextNormalizer(uncased, ReadVocabulary(vocabularyPath));
     }
 
     public long ClsId => _tokenizer.ClassificationTokenId;
@@ -49,10 +56,8 @@ public sealed class TextTokenizer
             throw new ArgumentOutOfRangeException(nameof(maxTokens), maxTokens, "Need room for [CLS], [SEP] and one token.");
         }
 
-        // BERT's text cleanup deletes control characters (CR, LF, tab, zero-width…), and the library then
-        // reports offsets into the shortened text. Replacing each with a space keeps every character at
-        // its original index, so offsets slice the original text exactly.
-        var tokens = _tokenizer.EncodeToTokens(ReplaceControlCharacters(text), out _);
+        var normalized = _normalizer.Normalize(text);
+        var tokens = Encode(normalized);
         var budget = maxTokens - 2;
         var kept = tokens.Count;
         var truncated = false;
@@ -67,11 +72,11 @@ public sealed class TextTokenizer
             }
         }
 
-        var length = kept + 2;
-        var ids = new long[length];
-        var starts = new int[length];
-        var ends = new int[length];
-        var wordIndex = new int[length];
+        var positions = kept + 2;
+        var ids = new long[positions];
+        var starts = new int[positions];
+        var ends = new int[positions];
+        var wordIndex = new int[positions];
         var words = new List<TextSpan>();
         var firstTokens = new List<int>();
         ids[0] = ClsId;
@@ -80,32 +85,34 @@ public sealed class TextTokenizer
         {
             var token = tokens[i];
             var position = i + 1;
-            // Offsets come from the library; clamp them so a surprise in its normalization can never
-            // produce a span outside the text.
-            var start = Math.Clamp(token.Offset.Start.GetOffset(text.Length), 0, text.Length);
-            var count = Math.Clamp(token.Offset.End.GetOffset(text.Length), start, text.Length) - start;
+            // Offsets come from the library and index the normalized text; clamp them so a surprise in its
+            // pre-tokenization can never produce a span outside it, then map them to the original.
+            var length = normalized.Text.Length;
+            var normalizedStart = Math.Clamp(token.Offset.Start.GetOffset(length), 0, length);
+            var normalizedEnd = Math.Clamp(token.Offset.End.GetOffset(length), normalizedStart, length);
+            var (start, end) = normalized.ToOriginal(normalizedStart, normalizedEnd);
             ids[position] = token.Id;
             starts[position] = start;
-            ends[position] = start + count;
+            ends[position] = end;
             var continues = i > 0 && token.Value.StartsWith("##", StringComparison.Ordinal);
             if (!continues)
             {
-                words.Add(new TextSpan(start, start + count));
+                words.Add(new TextSpan(start, end));
                 firstTokens.Add(position);
             }
             else
             {
                 var last = words[^1];
-                words[^1] = last with { End = Math.Max(last.End, start + count) };
+                words[^1] = last with { End = Math.Max(last.End, end) };
             }
 
             wordIndex[position] = words.Count - 1;
         }
 
-        ids[length - 1] = SepId;
-        wordIndex[length - 1] = -1;
+        ids[positions - 1] = SepId;
+        wordIndex[positions - 1] = -1;
         var endOfText = kept > 0 ? ends[kept] : 0;
-        starts[length - 1] = ends[length - 1] = endOfText;
+        starts[positions - 1] = ends[positions - 1] = endOfText;
 
         return new TokenizedText
         {
@@ -120,28 +127,12 @@ public sealed class TextTokenizer
         };
     }
 
-    private static string ReplaceControlCharacters(string text)
-    {
-        var index = text.AsSpan().IndexOfAny(ControlCharacters);
-        if (index < 0)
-        {
-            return text;
-        }
+    private IReadOnlyList<EncodedToken> Encode(NormalizedText normalized) =>
+        _tokenizer.EncodeToTokens(normalized.Text, out _, considerPreTokenization: true, considerNormalization: false);
 
-        return string.Create(text.Length, text, static (destination, source) =>
-        {
-            for (var i = 0; i < source.Length; i++)
-            {
-                var c = source[i];
-                destination[i] = ControlCharacters.Contains(c) ? ' ' : c;
-            }
-        });
-    }
-
-    private static readonly System.Buffers.SearchValues<char> ControlCharacters = System.Buffers.SearchValues.Create(
-        [.. Enumerable.Range(0, 0x10000).Select(i => (char)i)
-            .Where(c => !char.IsSurrogate(c) && (char.IsControl(c) || char.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format))]);
+    private static HashSet<string> ReadVocabulary(string vocabularyPath) =>
+        File.ReadLines(vocabularyPath).Select(line => line.TrimEnd('\r', '\n')).Where(line => line.Length > 0).ToHashSet(StringComparer.Ordinal);
 
     /// <summary>Number of positions the text would take, [CLS] and [SEP] included, before any limit.</summary>
-    public int CountTokens(string text) => _tokenizer.EncodeToTokens(ReplaceControlCharacters(text), out _).Count + 2;
+    public int CountTokens(string text) => Encode(_normalizer.Normalize(text)).Count + 2;
 }

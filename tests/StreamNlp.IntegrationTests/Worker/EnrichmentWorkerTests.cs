@@ -22,6 +22,7 @@ public sealed class EnrichmentWorkerTests(KafkaBrokerFixture broker, ITestOutput
         "The service was terrible and the food was cold.",
         "Angela Merkel met Emmanuel Macron in Berlin to discuss the European Union.",
         "Zürich's café owners say the crowds are back.",
+        "Beyonce\u0301 Knowles visited Zu\u0308rich.", // decomposed (NFD): offsets must not drift
     ];
 
     [Fact]
@@ -93,21 +94,34 @@ public sealed class EnrichmentWorkerTests(KafkaBrokerFixture broker, ITestOutput
     {
         var topics = TestTopics.Fresh();
         await using var worker = await WorkerTestHost.StartAsync(broker, topics);
+        // The last two are decomposed (NFD): before issue 12's fix every span drifted one character to the
+        // left per earlier combining mark ("Beyoncé Knowle", " Züri") and still sliced its own text.
+        const string beyonce = "Beyonce\u0301 Knowles visited Zu\u0308rich.";
+        const string merkel = "Angela Merkel visited Zu\u0308rich.";
         await TopicClient.ProduceTextsAsync(broker.BootstrapServers, topics.Input,
-            ["Barack Obama visited Paris on Monday.", "This movie was wonderful, I loved it"]);
+            ["Barack Obama visited Paris on Monday.", "This movie was wonderful, I loved it", beyonce, merkel]);
 
-        var records = TopicClient.Read(broker.BootstrapServers, topics.Output, 2, ReadTimeout)
+        var records = TopicClient.Read(broker.BootstrapServers, topics.Output, 4, ReadTimeout)
             .Select(r => JsonDocument.Parse(r.Message.Value!).RootElement)
             .ToDictionary(r => r.GetProperty("text").GetString()!);
 
-        var entities = records["Barack Obama visited Paris on Monday."].GetProperty("entities").EnumerateArray()
-            .Select(e => (Text: e.GetProperty("text").GetString(), Label: e.GetProperty("label").GetString(),
-                Start: e.GetProperty("start").GetInt32(), End: e.GetProperty("end").GetInt32()))
-            .ToList();
+        var entities = Entities(records["Barack Obama visited Paris on Monday."]);
         Assert.Contains(("Barack Obama", "PER", 0, 12), entities);
         Assert.Contains(("Paris", "LOC", 21, 26), entities);
         Assert.Equal("positive", records["This movie was wonderful, I loved it"].GetProperty("sentiment").GetProperty("label").GetString());
+
+        var decomposed = Entities(records[beyonce]);
+        Assert.Contains(("Zu\u0308rich", "LOC", 25, 32), decomposed);
+        // The shipped head tags "Beyoncé" alone or with "Knowles"; either way the span ends after a whole word.
+        var person = Assert.Single(decomposed, e => e.Label == "PER");
+        Assert.Contains(person, new[] { ("Beyonce\u0301", "PER", 0, 8), ("Beyonce\u0301 Knowles", "PER", 0, 16) });
+        Assert.Equal([("Angela Merkel", "PER", 0, 13), ("Zu\u0308rich", "LOC", 22, 29)], Entities(records[merkel]));
     }
+
+    private static List<(string Text, string Label, int Start, int End)> Entities(JsonElement record) =>
+        [.. record.GetProperty("entities").EnumerateArray()
+            .Select(e => (e.GetProperty("text").GetString()!, e.GetProperty("label").GetString()!,
+                e.GetProperty("start").GetInt32(), e.GetProperty("end").GetInt32()))];
 
     [Fact]
     public async Task Worker_BadInputs_GoToDeadLetterWithReason_GoodOnesEnriched()

@@ -97,6 +97,17 @@ public sealed class EmbeddedKafkaCluster : IDisposable
     /// <summary>Makes the broker accept connections again.</summary>
     public void SetBrokerUp(int brokerId) => BrokerCall(brokerId, "up", rd_kafka_mock_broker_set_up);
 
+    /// <summary>Adds <paramref name="rttMs"/> of round-trip time to every response of the broker (0: none).</summary>
+    public void SetBrokerRtt(int brokerId, int rttMs) => BrokerCall(brokerId, $"to {rttMs} ms RTT", (c, b) => rd_kafka_mock_broker_set_rtt(c, b, rttMs));
+
+    /// <summary>Moves the leadership of one partition to another broker (clients must follow the move).</summary>
+    public void SetPartitionLeader(string topic, int partition, int brokerId) =>
+        BrokerCall(brokerId, $"leader of {topic}[{partition}]", (c, b) => rd_kafka_mock_partition_set_leader(c, topic, partition, b));
+
+    /// <summary>Moves the coordinator of a consumer group (<c>"group"</c>) or transactional id (<c>"transaction"</c>).</summary>
+    public void SetCoordinator(string keyType, string key, int brokerId) =>
+        BrokerCall(brokerId, $"coordinator of {keyType} {key}", (c, b) => rd_kafka_mock_coordinator_set(c, keyType, key, b));
+
     /// <summary>
     /// Makes the next <paramref name="errors"/>.Length requests with the given protocol API key
     /// (e.g. 0 = Produce, 1 = Fetch, 8 = OffsetCommit) fail with these errors, in order.

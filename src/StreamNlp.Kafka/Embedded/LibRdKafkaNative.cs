@@ -88,6 +88,16 @@ internal static partial class LibRdKafkaNative
     [LibraryImport(Lib)]
     public static unsafe partial void rd_kafka_mock_push_request_errors_array(nint mcluster, short apiKey, nuint count, int* errors);
 
+    [LibraryImport(Lib)]
+    public static partial int rd_kafka_mock_broker_set_rtt(nint mcluster, int brokerId, int rttMs);
+
+    [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int rd_kafka_mock_partition_set_leader(nint mcluster, string topic, int partition, int brokerId);
+
+    /// <summary><paramref name="keyType"/> is <c>"group"</c> or <c>"transaction"</c>.</summary>
+    [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int rd_kafka_mock_coordinator_set(nint mcluster, string keyType, string key, int brokerId);
+
     /// <summary>Broker setting <c>group.initial.rebalance.delay.ms</c> for the whole mock cluster (default 3000).</summary>
     [LibraryImport(Lib)]
     public static partial void rd_kafka_mock_group_initial_rebalance_delay_ms(nint mcluster, int delayMs);

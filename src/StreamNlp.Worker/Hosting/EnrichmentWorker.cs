@@ -82,6 +82,7 @@ public sealed class EnrichmentWorker(
         var monitor = new BrokerConnectionMonitor(logger, time, TimeSpan.FromSeconds(kafka.BrokerLossExitSeconds));
         var generations = new PartitionGenerations();
         var buffer = new BufferGauge(batching.ChannelCapacity);
+        var hold = new RebalanceHold(time);
 
         // Held while a batch is enriched, delivered and its offsets stored; a revoke waits for it, so the
         // batch in flight is finished and committed before its partitions go to another worker.
@@ -95,13 +96,19 @@ public sealed class EnrichmentWorker(
             .SetPartitionsAssignedHandler((_, parts) =>
             {
                 generations.Assigned(parts);
+                hold.End();
                 monitor.OnAlive();
                 WorkerLog.PartitionsAssigned(logger, string.Join(",", parts));
             })
-            .SetPartitionsRevokedHandler((c, parts) => OnRevoked(c, [.. parts.Select(p => p.TopicPartition)], generations, inFlight, revokeWait, kafka.ExactlyOnce))
+            .SetPartitionsRevokedHandler((c, parts) =>
+            {
+                OnRevoked(c, [.. parts.Select(p => p.TopicPartition)], generations, inFlight, revokeWait, kafka.ExactlyOnce);
+                hold.End();
+            })
             .SetPartitionsLostHandler((_, parts) =>
             {
                 generations.Revoked(parts.Select(p => p.TopicPartition));
+                hold.End();
                 WorkerLog.PartitionsLost(logger, string.Join(",", parts.Select(p => p.TopicPartition)));
             })
             .Build();
@@ -118,7 +125,7 @@ public sealed class EnrichmentWorker(
         }
         else
         {
-            sink = new AtLeastOnceSink(producer, consumer, pipelines.GetPipeline(ResiliencePipelineKeys.Publish));
+            sink = new AtLeastOnceSink(producer, consumer, pipelines.GetPipeline(ResiliencePipelineKeys.Publish), hold);
         }
 
         var maxMessageBytes = KafkaClientFactory.MaxMessageBytes(kafka);
@@ -165,6 +172,7 @@ public sealed class EnrichmentWorker(
                 }
 
                 buffer.Taken(batch.Count);
+                await hold.WaitAsync(CancellationToken.None).ConfigureAwait(false); // no new work that could not be committed
                 await inFlight.WaitAsync(CancellationToken.None).ConfigureAwait(false);
                 try
                 {
@@ -178,7 +186,8 @@ public sealed class EnrichmentWorker(
         }
         catch (Exception ex)
         {
-            WorkerLog.Failed(logger, ex);
+            WorkerLog.Failed(logger, $"{ex.GetType().Name}: {ex.Message}"); // one line; the stack trace at debug level
+            WorkerLog.FailedDetail(logger, ex);
             await stopConsuming.CancelAsync().ConfigureAwait(false);
             await IgnoreFailure(consumeLoop).ConfigureAwait(false);
             consumer.Close();

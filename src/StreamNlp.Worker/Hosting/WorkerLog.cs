@@ -19,8 +19,11 @@ internal static partial class WorkerLog
         Message = "Enrichment worker stopping: {Processed} records done ({DeadLetters} dead-lettered); committing offsets")]
     public static partial void Stopping(ILogger logger, long processed, long deadLetters);
 
-    [LoggerMessage(EventId = 2005, Level = LogLevel.Critical, Message = "Enrichment worker failed; stopping without committing the batch in flight")]
-    public static partial void Failed(ILogger logger, Exception exception);
+    [LoggerMessage(EventId = 2005, Level = LogLevel.Critical, Message = "Enrichment worker failed, stopping without committing the batch in flight: {Reason}")]
+    public static partial void Failed(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 2025, Level = LogLevel.Debug, Message = "Enrichment worker failure in detail")]
+    public static partial void FailedDetail(ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = 2006, Level = LogLevel.Warning, Message = "Retrying {Operation} after attempt {Attempt}: {Reason}")]
     public static partial void Retrying(ILogger logger, string operation, int attempt, string reason);

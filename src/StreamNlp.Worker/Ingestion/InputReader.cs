@@ -83,9 +83,20 @@ public sealed class InputReader(
             return false;
         }
 
-        if (paused && changed)
+        if (changed)
         {
-            Pause("pausing newly assigned"); // partitions assigned while paused stay paused
+            if (paused)
+            {
+                Pause("pausing newly assigned"); // partitions assigned while paused stay paused
+            }
+            else
+            {
+                // librdkafka keeps a partition's pause flag across revoke and re-assignment: a partition
+                // paused here, revoked, then assigned back after the resume would otherwise never flow again.
+                var assignment = consumer.Assignment;
+                consumer.Resume(assignment);
+                WorkerLog.FlowControl(logger, buffer.Count, "resuming newly assigned", assignment.Count);
+            }
         }
 
         return paused;

@@ -13,7 +13,9 @@ namespace StreamNlp.Worker.Publishing;
 /// second of finished work to the partition's next owner. A refused commit is not an error: the offsets
 /// stay stored, and auto-commit, the revoke handler or shutdown commit them.
 /// </summary>
-public sealed class AtLeastOnceSink(IProducer<byte[]?, byte[]> producer, IConsumer<byte[]?, byte[]?> consumer, ResiliencePipeline publishPipeline) : IBatchSink
+/// <param name="hold">Told when a commit is refused because the group is rebalancing, so no new batch starts until it is over.</param>
+public sealed class AtLeastOnceSink(
+    IProducer<byte[]?, byte[]> producer, IConsumer<byte[]?, byte[]?> consumer, ResiliencePipeline publishPipeline, Ingestion.RebalanceHold? hold = null) : IBatchSink
 {
     public async Task DeliverAsync(IReadOnlyList<OutgoingRecord> records, IReadOnlyList<TopicPartitionOffset> nextOffsets, CancellationToken cancellationToken)
     {
@@ -56,9 +58,13 @@ public sealed class AtLeastOnceSink(IProducer<byte[]?, byte[]> producer, IConsum
             {
                 consumer.Commit(stored);
             }
-            catch (KafkaException)
+            catch (KafkaException ex)
             {
                 // Stored offsets are committed later (auto-commit, revoke, shutdown); see the summary.
+                if (ex.Error.Code == ErrorCode.RebalanceInProgress)
+                {
+                    hold?.Begin();
+                }
             }
         }
     }

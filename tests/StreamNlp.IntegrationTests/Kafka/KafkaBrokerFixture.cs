@@ -49,6 +49,19 @@ public sealed class KafkaBrokerFixture : IAsyncLifetime
         BrokerKind = EmbeddedKind;
     }
 
+    /// <summary>A fixture on its own embedded cluster of <paramref name="brokers"/> brokers (fault injection needs several).</summary>
+    public static KafkaBrokerFixture StartEmbedded(int brokers)
+    {
+        var embedded = EmbeddedKafkaCluster.Start(brokers);
+        return new KafkaBrokerFixture
+        {
+            Embedded = embedded,
+            BootstrapServers = embedded.BootstrapServers,
+            BrokerKind = $"{EmbeddedKind} ({brokers} brokers)",
+            FallbackReason = "fault injection needs the mock cluster",
+        };
+    }
+
     public Task CreateTopicAsync(string name, int partitions) =>
         TopicProvisioner.EnsureTopicsAsync(BootstrapServers, [new TopicSpec(name, partitions)], Embedded, CancellationToken.None);
 

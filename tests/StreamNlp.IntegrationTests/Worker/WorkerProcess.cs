@@ -47,7 +47,7 @@ internal sealed class WorkerProcess : IDisposable
         {
             if (File.Exists(Path.Combine(dir.FullName, "StreamNlp.sln")))
             {
-                var dll = Path.Combine(dir.FullName, "src", "StreamNlp.Cli", "bin", configuration, "net10.0", "StreamNlp.Cli.dll");
+                var dll = Path.Combine(dir.FullName, "src", "StreamNlp.Cli", "bin", configuration, "net10.0", "streamnlp.dll");
                 return File.Exists(dll) ? dll : null;
             }
         }

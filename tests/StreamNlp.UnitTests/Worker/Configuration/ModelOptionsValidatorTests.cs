@@ -1,0 +1,34 @@
+using StreamNlp.Worker.Configuration;
+
+namespace StreamNlp.UnitTests.Worker.Configuration;
+
+public sealed class ModelOptionsValidatorTests
+{
+    private static readonly ModelOptionsValidator Validator = new();
+
+    [Fact]
+    public void Validate_DirectoryIsAFile_FailsNamingTheSetting()
+    {
+        var file = Path.GetTempFileName();
+        try
+        {
+            var result = Validator.Validate(null, new ModelOptions { Directory = file });
+
+            Assert.True(result.Failed);
+            Assert.Contains("StreamNlp:Models:Directory (--models)", result.FailureMessage);
+            Assert.Contains("is a file", result.FailureMessage);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public void Validate_BlankCacheDirectory_Fails() =>
+        Assert.Contains("StreamNlp:Models:CacheDirectory", Validator.Validate(null, new ModelOptions { CacheDirectory = " " }).FailureMessage);
+
+    [Fact]
+    public void Validate_UnsetOrMissingFolders_Succeed() =>
+        Assert.True(Validator.Validate(null, new ModelOptions { Directory = Path.Combine(Path.GetTempPath(), $"missing-{Guid.NewGuid():N}") }).Succeeded);
+}

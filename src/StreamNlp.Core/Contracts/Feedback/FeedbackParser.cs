@@ -33,6 +33,11 @@ public static class FeedbackParser
         {
             return FeedbackParseResult.Invalid(FeedbackErrors.InvalidJson, $"value is not valid JSON: {ex.Message}");
         }
+        catch (InvalidOperationException ex)
+        {
+            // The duplicate-field check reads every field name as text, and throws this for one that escapes a lone surrogate.
+            return FeedbackParseResult.Invalid(FeedbackErrors.InvalidUnicode, $"a JSON field name escapes a lone UTF-16 surrogate (e.g. \\ud800), which is not text: {ex.Message}");
+        }
 
         using (document)
         {

@@ -96,7 +96,7 @@ public static class FeedbackParser
         else
         {
             if (!root.TryGetProperty("label", out var labelElement) || labelElement.ValueKind != JsonValueKind.String
-                || string.IsNullOrWhiteSpace(labelElement.GetString()))
+                || TextContent.IsBlank(labelElement.GetString()))
             {
                 var found = labelElement.ValueKind switch
                 {
@@ -190,7 +190,7 @@ public static class FeedbackParser
         }
 
         if (!element.TryGetProperty("label", out var labelElement) || labelElement.ValueKind != JsonValueKind.String
-            || string.IsNullOrWhiteSpace(labelElement.GetString()))
+            || TextContent.IsBlank(labelElement.GetString()))
         {
             error = FeedbackParseResult.Invalid(FeedbackErrors.InvalidEntity, $"entities[{index}] needs a non-empty string \"label\" (an entity type such as PER)");
             return null;

@@ -29,6 +29,7 @@ public sealed class FeedbackParserTests
         { "{\"task\": \"classification\", \"text\": \"Stocks fell\"}", FeedbackErrors.MissingLabel },
         { "{\"task\": \"classification\", \"text\": \"Stocks fell\", \"label\": \"\"}", FeedbackErrors.MissingLabel },
         { "{\"task\": \"sentiment\", \"text\": \"Good\", \"label\": \"   \"}", FeedbackErrors.MissingLabel },
+        { "{\"task\": \"sentiment\", \"text\": \"Good\", \"label\": \"\\u200b\\u0000\"}", FeedbackErrors.MissingLabel },
         { "{\"task\": \"sentiment\", \"text\": \"Good\", \"label\": 1}", FeedbackErrors.MissingLabel },
         { "{\"task\": \"sentiment\", \"text\": \"Good\", \"label\": null}", FeedbackErrors.MissingLabel },
         { "{\"task\": \"sentiment\", \"text\": \"Good\", \"entities\": []}", FeedbackErrors.MissingLabel },

@@ -8,7 +8,7 @@ using StreamNlp.Core.Tasks;
 using StreamNlp.Tests.Shared;
 using Xunit.Abstractions;
 
-namespace StreamNlp.UnitTests.Core.Contracts;
+namespace StreamNlp.UnitTests.Core.Contracts.Feedback;
 
 /// <summary>
 /// Issue 12: no feedback value makes <see cref="FeedbackParser"/> throw. Every value is either a usable example

@@ -20,6 +20,22 @@ internal sealed record EncoderPassResult(
     /// <summary>Texts/s through tokenize + <c>Annotate</c> (encoder + heads + decoding).</summary>
     public double EncoderHeadsPerSecond => Texts / (TokenizeSeconds + AnnotateSeconds);
 
-    /// <summary>Share of <c>Annotate</c>'s time not spent in the encoder: the heads and their decoding.</summary>
-    public double HeadsShare => AnnotateSeconds <= 0 ? double.NaN : Math.Max(0, 1 - (EncoderSeconds / AnnotateSeconds));
+    /// <summary>
+    /// The heads' share of encoder + heads time, both timed back to back on the same batch (so a noisy
+    /// neighbour slows both alike); the difference of two separate runs (Annotate − encoder) is far noisier.
+    /// </summary>
+    public double HeadsShare
+    {
+        get
+        {
+            var heads = HeadSeconds.Values.Sum();
+            return EncoderSeconds + heads <= 0 ? double.NaN : heads / (EncoderSeconds + heads);
+        }
+    }
+
+    /// <summary>
+    /// <c>Annotate</c>'s time beyond the encoder and the heads' ONNX runs: decoding (NER's Viterbi, labels)
+    /// and building results, plus whatever noise separates two runs of the same batch.
+    /// </summary>
+    public double AnnotateRestSeconds => AnnotateSeconds - EncoderSeconds - HeadSeconds.Values.Sum();
 }

@@ -62,7 +62,8 @@ internal sealed record EnrichBenchReport
             $"max tokens {MaxTokens}; {Cores} cores; provider {Provider}; intra-op threads {(IntraOpThreads == 0 ? "auto" : IntraOpThreads)}");
         output.WriteLine($"1. encoder only, in process (same texts in arrival order, batches of {BatchSize}, no heads): {e.EncoderOnlyPerSecond:0.0} texts/s");
         output.WriteLine($"   encoder + heads, in process (ModelBundle.Annotate: {Heads} + decoding, as the worker runs it): {e.EncoderHeadsPerSecond:0.0} texts/s; " +
-            $"heads' share of Annotate time {e.HeadsShare * 100:0}% ({string.Join(", ", e.HeadSeconds.Select(h => $"{h.Key} {h.Value * 1000 / batches:0} ms"))} per batch on the bare encoder's output)");
+            $"heads' share of encoder + heads time {e.HeadsShare * 100:0}% ({string.Join(", ", e.HeadSeconds.Select(h => $"{h.Key} {h.Value * 1000 / batches:0} ms"))} " +
+            $"per batch on the bare encoder's output; Annotate's decoding and the rest {e.AnnotateRestSeconds * 1000 / batches:0} ms per batch)");
         output.WriteLine($"2. end to end (embedded broker + worker, backlog of {EndToEnd.Expected}): {EndToEnd.RecordsPerSecond:0.0} records/s " +
             $"({EndToEnd.MeasuredRecords} records in {EndToEnd.Batches - 1} batches over {EndToEnd.Seconds:0.00} s, by processedAt; first batch excluded; " +
             $"{EndToEnd.Received}/{EndToEnd.Expected} received)");
@@ -132,6 +133,7 @@ internal sealed record EnrichBenchReport
             }
 
             json.WriteEndObject();
+            Number(json, "annotateRestMsPerBatch", e.AnnotateRestSeconds * 1000 / batches);
             json.WriteEndObject();
 
             json.WriteStartObject("endToEnd");

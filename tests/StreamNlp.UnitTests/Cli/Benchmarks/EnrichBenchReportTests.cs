@@ -39,7 +39,8 @@ public sealed class EnrichBenchReportTests
 
         Assert.Equal(0.4, report.RatioToEncoderOnly, 6);
         Assert.Equal(0.8, report.RatioToEncoderHeads, 6);
-        Assert.Equal(2.0 / 3.0, report.Encoder.HeadsShare, 6);
+        Assert.Equal(0.6, report.Encoder.HeadsShare, 6);          // 1.5 s of heads ÷ (1 s encoder + 1.5 s heads)
+        Assert.Equal(0.5, report.Encoder.AnnotateRestSeconds, 6); // 3 s Annotate − 1 s − 1.5 s
     }
 
     [Fact]

@@ -19,6 +19,9 @@ internal sealed record EnrichBenchReport
 
     public required int BatchSize { get; init; }
 
+    /// <summary>The worker's padded-token budget per batch (<c>StreamNlp:Batching:MaxBatchTokens</c>), which the in-process pass applies too.</summary>
+    public required int MaxBatchTokens { get; init; }
+
     public required int MaxTokens { get; init; }
 
     public required double MeanTokens { get; init; }
@@ -60,7 +63,7 @@ internal sealed record EnrichBenchReport
         var batches = Math.Max(1, e.Batches);
         output.WriteLine($"data: {Data} ({Rows} texts, mean {MeanTokens:0} tokens); {Messages} messages; batch size {BatchSize}; " +
             $"max tokens {MaxTokens}; {Cores} cores; provider {Provider}; intra-op threads {(IntraOpThreads == 0 ? "auto" : IntraOpThreads)}");
-        output.WriteLine($"1. encoder only, in process (same texts in arrival order, batches of {BatchSize}, no heads): {e.EncoderOnlyPerSecond:0.0} texts/s");
+        output.WriteLine($"1. encoder only, in process (same texts in arrival order, {e.Batches} batches cut by the worker's batch policy, no heads): {e.EncoderOnlyPerSecond:0.0} texts/s");
         output.WriteLine($"   encoder + heads, in process (ModelBundle.Annotate: {Heads} + decoding, as the worker runs it): {e.EncoderHeadsPerSecond:0.0} texts/s; " +
             $"heads' share of encoder + heads time {e.HeadsShare * 100:0}% ({string.Join(", ", e.HeadSeconds.Select(h => $"{h.Key} {h.Value * 1000 / batches:0} ms"))} " +
             $"per batch on the bare encoder's output; Annotate's decoding and the rest {e.AnnotateRestSeconds * 1000 / batches:0} ms per batch)");
@@ -83,7 +86,7 @@ internal sealed record EnrichBenchReport
         var worker = WorkerPadding is { } w
             ? $"worker's batches {w.Waste:0.00} ({w.Batches} batches, {w.PaddedTokens} padded / {w.RealTokens} real tokens, from the backlog's output); "
             : "worker's batches not observed; ";
-        output.WriteLine($"5. padding waste (padded ÷ real tokens): {worker}encoder-only batches (arrival order) {e.Padding.Waste:0.00}");
+        output.WriteLine($"5. padding waste (padded ÷ real tokens): {worker}in-process batches (arrival order) {e.Padding.Waste:0.00}");
         var stages = Stages is { } s
             ? $"worker per batch: inference ≈ {s.InferenceMsPerBatch:0} ms, deliver ≈ {s.DeliverMsPerBatch:0} ms, batch loop busy {s.BusyShare * 100:0}% of the interval " +
               $"({s.MatchedBatches} batches, from the worker's batch log and processedAt)"
@@ -105,6 +108,7 @@ internal sealed record EnrichBenchReport
             json.WriteNumber("rows", Rows);
             json.WriteNumber("messages", Messages);
             json.WriteNumber("batchSize", BatchSize);
+            json.WriteNumber("maxBatchTokens", MaxBatchTokens);
             json.WriteNumber("maxTokens", MaxTokens);
             Number(json, "meanTokens", MeanTokens);
             json.WriteNumber("cores", Cores);
@@ -177,7 +181,7 @@ internal sealed record EnrichBenchReport
                 json.WriteNumber("workerRealTokens", w.RealTokens);
             }
 
-            Number(json, "encoderOnlyBatches", e.Padding.Waste);
+            Number(json, "inProcessBatches", e.Padding.Waste);
             json.WriteEndObject();
 
             json.WriteStartObject("stages");

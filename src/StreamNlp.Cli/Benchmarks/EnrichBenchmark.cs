@@ -9,6 +9,7 @@ using Microsoft.Extensions.Options;
 using StreamNlp.Cli.Commands;
 using StreamNlp.Kafka.Embedded;
 using StreamNlp.Models.Inference;
+using StreamNlp.Worker.Batching;
 using StreamNlp.Worker.Configuration;
 using StreamNlp.Worker.Hosting;
 using StreamNlp.Worker.Inference;
@@ -58,6 +59,8 @@ internal static class EnrichBenchmark
             var bundle = host.Services.GetRequiredService<IModelBundleProvider>().Current;
             var kafka = host.Services.GetRequiredService<IOptions<KafkaOptions>>().Value;
             var models = host.Services.GetRequiredService<IOptions<ModelOptions>>().Value;
+            var batching = host.Services.GetRequiredService<IOptions<BatchingOptions>>().Value;
+            var policy = new BatchPolicy(batching.MaxBatchSize, TimeSpan.FromMilliseconds(batching.MaxWaitMs), batching.MaxBatchTokens);
             using var collector = new EnrichedCollector(embedded.BootstrapServers, kafka.OutputTopic);
             using var producer = new ProducerBuilder<Null, byte[]>(new ProducerConfig { BootstrapServers = embedded.BootstrapServers, LingerMs = 5 }).Build();
             var input = kafka.EffectiveInputTopics.First();
@@ -71,7 +74,7 @@ internal static class EnrichBenchmark
             }
 
             Progress($"in-process pass: {backlog.Count} texts, encoder only and encoder + heads");
-            var encoderPass = EncoderPass.Run(bundle, backlog, options.BatchSize, models.MaxTokens);
+            var encoderPass = EncoderPass.Run(bundle, backlog, policy, models.MaxTokens);
 
             Progress($"end to end: {backlog.Count} texts as a backlog");
             var ids = Produce(producer, input, "e", backlog);
@@ -106,6 +109,7 @@ internal static class EnrichBenchmark
                 Rows = rows.Count,
                 Messages = backlog.Count,
                 BatchSize = options.BatchSize,
+                MaxBatchTokens = batching.MaxBatchTokens,
                 MaxTokens = models.MaxTokens,
                 MeanTokens = (double)encoderPass.Padding.RealTokens / encoderPass.Texts,
                 Cores = Environment.ProcessorCount,

@@ -15,6 +15,7 @@ public sealed class EnrichBenchReportTests
             Rows = 2,
             Messages = 100,
             BatchSize = 64,
+            MaxBatchTokens = 8192,
             MaxTokens = 256,
             MeanTokens = 15,
             Cores = 2,
@@ -60,7 +61,7 @@ public sealed class EnrichBenchReportTests
         Assert.Equal(20, root.GetProperty("endToEnd").GetProperty("recordsPerSecond").GetDouble(), 6);
         Assert.Equal(0.4, root.GetProperty("ratioToEncoderOnly").GetDouble(), 6);
         Assert.Equal(JsonValueKind.Null, root.GetProperty("latency").GetProperty("levels")[0].GetProperty("p50Ms").ValueKind);
-        Assert.Equal(40.0 / 30.0, root.GetProperty("paddingWaste").GetProperty("encoderOnlyBatches").GetDouble(), 4);
+        Assert.Equal(40.0 / 30.0, root.GetProperty("paddingWaste").GetProperty("inProcessBatches").GetDouble(), 4);
     }
 
     [Fact]

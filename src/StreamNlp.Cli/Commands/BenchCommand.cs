@@ -6,6 +6,7 @@ using Confluent.Kafka;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using StreamNlp.Cli.Benchmarks;
 using StreamNlp.Core.Contracts.Feedback;
 using StreamNlp.Core.Tasks;
 using StreamNlp.Kafka.Embedded;
@@ -17,6 +18,7 @@ using StreamNlp.Worker.Hosting;
 namespace StreamNlp.Cli.Commands;
 
 /// <summary>
+/// <c>streamnlp bench</c>. <c>enrich</c> lives in <see cref="EnrichBenchmark"/>.
 /// <c>streamnlp bench feedback</c>: how long N feedback labels take to become a promoted model on this
 /// machine, end to end over Kafka: labels produced → stored → retrain triggered → challenger trained,
 /// exported, scored against the champion → promoted → model-updated event received.
@@ -29,95 +31,19 @@ internal static class BenchCommand
         var baseData = new Option<string?>("--base-data") { Description = "Base data folder (like ../shared/data); default: a small synthetic base set." };
         var feedback = new Command("feedback", "Time N feedback labels (a new 'cooking' topic) becoming a promoted classification model.") { labels, baseData };
         feedback.SetAction((parse, ct) => CommandRunner.Guard(() => FeedbackAsync(parse.GetValue(labels), parse.GetValue(baseData), ct)));
-        var messages = new Option<int>("--messages") { Description = "Texts to enrich.", DefaultValueFactory = _ => 2000 };
-        var batch = new Option<int>("--batch-size") { Description = "StreamNlp:Batching:MaxBatchSize.", DefaultValueFactory = _ => 64 };
-        var enrich = new Command("enrich", "Time N texts through the embedded broker and the worker: records/s end to end.") { messages, batch };
-        enrich.SetAction((parse, ct) => CommandRunner.Guard(() => EnrichAsync(parse.GetValue(messages), parse.GetValue(batch), ct)));
+        var data = new Option<string?>("--data") { Description = "JSONL file with a \"text\" per line (real text). Default: the shipped sample of 500 AG News texts." };
+        var messages = new Option<int>("--messages") { Description = "Texts to send (the file is cycled when it has fewer rows).", DefaultValueFactory = _ => 1000 };
+        var batch = new Option<int>("--batch-size") { Description = "StreamNlp:Batching:MaxBatchSize, and the in-process pass's batch size.", DefaultValueFactory = _ => 64 };
+        var latencySeconds = new Option<double>("--latency-seconds") { Description = "Seconds of paced load at each of 25/50/75% of the measured peak; 0 skips them.", DefaultValueFactory = _ => 10 };
+        var json = new Option<bool>("--json") { Description = "Print the figures as one JSON line instead of readable lines." };
+        var enrich = new Command("enrich", "Encoder-only throughput, end-to-end throughput through the embedded broker and the worker, their ratio, latency at 25/50/75% load, padding waste, stage times and peak RSS, on real text in one run.")
+        {
+            data, messages, batch, latencySeconds, json,
+        };
+        enrich.SetAction((parse, ct) => CommandRunner.Guard(() => EnrichBenchmark.RunAsync(
+            new EnrichBenchOptions(parse.GetValue(data), parse.GetValue(messages), parse.GetValue(batch), parse.GetValue(latencySeconds), parse.GetValue(json)), ct)));
         return new Command("bench", "Benchmarks that print their figures.") { feedback, enrich };
     }
-
-    private static async Task<int> EnrichAsync(int count, int batchSize, CancellationToken ct)
-    {
-        var root = Path.Combine(Path.GetTempPath(), $"streamnlp-bench-{Guid.NewGuid():N}");
-        using var embedded = EmbeddedKafkaCluster.Start();
-        var overrides = new Dictionary<string, string?>
-        {
-            ["StreamNlp:Models:Directory"] = Path.Combine(root, "models"),
-            ["StreamNlp:Retrainer:Enabled"] = "false",
-            ["StreamNlp:Batching:MaxBatchSize"] = batchSize.ToString(CultureInfo.InvariantCulture),
-            ["Logging:LogLevel:Default"] = "Warning",
-        };
-        foreach (var (key, value) in RunCommand.EmbeddedConsumerDefaults(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build(), embedded.BootstrapServers))
-        {
-            overrides[key] = value;
-        }
-
-        var builder = RunCommand.CreateBuilder(overrides);
-        builder.Services.AddSingleton(embedded);
-        builder.AddEnrichmentWorker();
-        using var host = builder.Build();
-        await host.StartAsync(ct).ConfigureAwait(false);
-        try
-        {
-            // Realistic news-like sentences (~30 word pieces each), all different.
-            var texts = SyntheticTexts.Topics((count + 3) / 4, seed: 3).Select(t => t.Text).Take(count).ToList();
-            var tokens = texts.Average(t => t.Split(' ').Length);
-            using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(new ConsumerConfig
-            {
-                BootstrapServers = embedded.BootstrapServers,
-                GroupId = $"bench-{Guid.NewGuid():N}",
-                AutoOffsetReset = AutoOffsetReset.Earliest,
-                EnableAutoCommit = false,
-            }).SetErrorHandler((_, _) => { }).Build();
-            consumer.Subscribe("nlp.enriched");
-            var clock = Stopwatch.StartNew();
-            using (var producer = new ProducerBuilder<Null, byte[]>(new ProducerConfig { BootstrapServers = embedded.BootstrapServers, LingerMs = 5 }).Build())
-            {
-                foreach (var text in texts)
-                {
-                    producer.Produce("nlp.input", new Message<Null, byte[]> { Value = System.Text.Encoding.UTF8.GetBytes(text) });
-                }
-
-                producer.Flush(TimeSpan.FromSeconds(30));
-            }
-
-            var received = 0;
-            var latencies = new List<double>(count);
-            while (received < count && clock.Elapsed < TimeSpan.FromMinutes(10) && !ct.IsCancellationRequested)
-            {
-                var result = consumer.Consume(TimeSpan.FromMilliseconds(500));
-                if (result?.Message?.Value is { } value)
-                {
-                    received++;
-                    using var json = JsonDocument.Parse(value);
-                    latencies.Add(json.RootElement.GetProperty("processingMs").GetDouble());
-                }
-            }
-
-            var elapsed = clock.Elapsed;
-            consumer.Close();
-            await host.StopAsync(CancellationToken.None).ConfigureAwait(false);
-            latencies.Sort();
-            Console.WriteLine($"texts: {received}/{count} (~{tokens:0} words each); batch size {batchSize}; cores: {Environment.ProcessorCount}; provider: CPU unless CUDA loaded");
-            Console.WriteLine($"end to end: {elapsed.TotalSeconds:0.00} s = {received / elapsed.TotalSeconds:0} records/s " +
-                $"(one encoder run + 3 heads per batch); processingMs p50 {Percentile(latencies, 0.5):0} p99 {Percentile(latencies, 0.99):0}");
-            return received == count ? 0 : 1;
-        }
-        finally
-        {
-            try
-            {
-                Directory.Delete(root, recursive: true);
-            }
-            catch (IOException)
-            {
-                // best effort
-            }
-        }
-    }
-
-    private static double Percentile(List<double> sorted, double p) =>
-        sorted.Count == 0 ? double.NaN : sorted[Math.Min(sorted.Count - 1, (int)(p * sorted.Count))];
 
     private static async Task<int> FeedbackAsync(int count, string? baseData, CancellationToken ct)
     {

@@ -1,0 +1,41 @@
+namespace StreamNlp.Cli.Benchmarks;
+
+/// <summary>
+/// What the in-process pass measured: seconds spent tokenizing, in the bare encoder, in each head (on the
+/// bare encoder's output) and in the model bundle's whole <c>Annotate</c> (encoder + every head + decoding,
+/// exactly what the worker calls per batch), over the same batches.
+/// </summary>
+internal sealed record EncoderPassResult(
+    int Texts,
+    int Batches,
+    double TokenizeSeconds,
+    double EncoderSeconds,
+    double AnnotateSeconds,
+    IReadOnlyDictionary<string, double> HeadSeconds,
+    PaddingTally Padding)
+{
+    /// <summary>Texts/s through tokenize + encoder, no heads.</summary>
+    public double EncoderOnlyPerSecond => Texts / (TokenizeSeconds + EncoderSeconds);
+
+    /// <summary>Texts/s through tokenize + <c>Annotate</c> (encoder + heads + decoding).</summary>
+    public double EncoderHeadsPerSecond => Texts / (TokenizeSeconds + AnnotateSeconds);
+
+    /// <summary>
+    /// The heads' share of encoder + heads time, both timed back to back on the same batch (so a noisy
+    /// neighbour slows both alike); the difference of two separate runs (Annotate − encoder) is far noisier.
+    /// </summary>
+    public double HeadsShare
+    {
+        get
+        {
+            var heads = HeadSeconds.Values.Sum();
+            return EncoderSeconds + heads <= 0 ? double.NaN : heads / (EncoderSeconds + heads);
+        }
+    }
+
+    /// <summary>
+    /// <c>Annotate</c>'s time beyond the encoder and the heads' ONNX runs: decoding (NER's Viterbi, labels)
+    /// and building results, plus whatever noise separates two runs of the same batch.
+    /// </summary>
+    public double AnnotateRestSeconds => AnnotateSeconds - EncoderSeconds - HeadSeconds.Values.Sum();
+}

@@ -158,7 +158,7 @@ internal static class EnrichBenchmark
     /// The same host as <c>streamnlp run</c> on the embedded broker (worker only), with the batch size under
     /// test, and the worker's per-batch Debug event routed to <paramref name="batchLog"/> only.
     /// </summary>
-    private static IHost BuildHost(EmbeddedKafkaCluster embedded, string root, int batchSize, WorkerBatchLog batchLog)
+    internal static IHost BuildHost(EmbeddedKafkaCluster embedded, string root, int batchSize, WorkerBatchLog batchLog)
     {
         var overrides = new Dictionary<string, string?>
         {
@@ -241,7 +241,7 @@ internal static class EnrichBenchmark
         return (ids, achieved);
     }
 
-    private static byte[] InputValue(string id, string text)
+    internal static byte[] InputValue(string id, string text)
     {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer))

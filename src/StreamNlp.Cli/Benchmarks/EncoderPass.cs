@@ -8,16 +8,16 @@ using StreamNlp.Worker.Batching;
 namespace StreamNlp.Cli.Benchmarks;
 
 /// <summary>
-/// The pipeline's ceiling on this machine: the same texts, in arrival order, cut into batches by the
-/// worker's own <see cref="BatchPolicy"/> (batch size AND padded-token budget, as if every record were already
-/// waiting), through the SAME model bundle the worker serves (same sessions, threads and provider), with no
+/// The pipeline's ceiling on this machine: the same texts cut into encoder runs exactly as the worker cuts
+/// them when every record is already waiting (windows grouped by length with the worker's
+/// <see cref="LengthGrouping"/>, or consecutive batches of its <see cref="BatchPolicy"/> when grouping is off), through the SAME model bundle the worker serves (same sessions, threads and provider), with no
 /// Kafka around it. Each batch runs twice, the bare encoder (then each head on its output) and the bundle's
 /// <c>Annotate</c>, in alternating order so that neither always gets the warmer caches; that gives "encoder
 /// only" and "encoder + heads" from one pass, and the heads' share of the time.
 /// </summary>
 internal static class EncoderPass
 {
-    public static EncoderPassResult Run(ModelBundle bundle, IReadOnlyList<string> texts, BatchPolicy policy, int maxTokens)
+    public static EncoderPassResult Run(ModelBundle bundle, IReadOnlyList<string> texts, BatchPolicy policy, LengthGrouping? grouping, int window, int maxTokens)
     {
         ArgumentOutOfRangeException.ThrowIfZero(texts.Count);
         using var options = new RunOptions();
@@ -25,19 +25,17 @@ internal static class EncoderPass
         var began = Stopwatch.GetTimestamp();
         var tokenized = texts.Select(t => bundle.Tokenize(t, maxTokens)).ToList();
         var tokenize = Stopwatch.GetElapsedTime(began).TotalSeconds;
-        var sizes = Cut([.. tokenized.Select(t => t.Length)], policy);
+        var runs = Runs([.. tokenized.Select(t => t.Length)], policy, grouping, window);
 
         // Warm-up, untimed: ONNX Runtime's first run of a shape allocates and plans.
-        bundle.Annotate(tokenized.GetRange(0, sizes[0]), options);
+        bundle.Annotate([.. runs[0].Select(i => tokenized[i])], options);
 
         var headSeconds = bundle.Heads.Keys.ToDictionary(t => t.ToName(), _ => 0.0);
         var padding = new PaddingTally();
         double encoder = 0, annotate = 0;
-        var start = 0;
-        for (var b = 0; b < sizes.Count; b++)
+        for (var b = 0; b < runs.Count; b++)
         {
-            var batch = tokenized.GetRange(start, sizes[b]);
-            start += sizes[b];
+            var batch = runs[b].Select(i => tokenized[i]).ToList();
             padding.Add([.. batch.Select(t => t.Length)]);
             if (b % 2 == 0)
             {
@@ -51,7 +49,37 @@ internal static class EncoderPass
             }
         }
 
-        return new EncoderPassResult(texts.Count, sizes.Count, tokenize, encoder, annotate, headSeconds, padding);
+        return new EncoderPassResult(texts.Count, runs.Count, tokenize, encoder, annotate, headSeconds, padding);
+    }
+
+    /// <summary>
+    /// The encoder runs the worker makes of these texts when every record is already waiting: windows of
+    /// <paramref name="window"/> consecutive records, each grouped by length (<see cref="LengthGrouping"/>),
+    /// or, without grouping, consecutive batches cut by <paramref name="policy"/>. Indices into the texts.
+    /// </summary>
+    public static IReadOnlyList<int[]> Runs(IReadOnlyList<int> lengths, BatchPolicy policy, LengthGrouping? grouping, int window)
+    {
+        var runs = new List<int[]>();
+        if (grouping is null)
+        {
+            var start = 0;
+            foreach (var size in Cut(lengths, policy))
+            {
+                runs.Add([.. Enumerable.Range(start, size)]);
+                start += size;
+            }
+
+            return runs;
+        }
+
+        for (var start = 0; start < lengths.Count; start += window)
+        {
+            var count = Math.Min(window, lengths.Count - start);
+            var offset = start;
+            runs.AddRange(grouping.Plan([.. lengths.Skip(start).Take(count)]).Select(run => run.Select(i => i + offset).ToArray()));
+        }
+
+        return runs;
     }
 
     /// <summary>

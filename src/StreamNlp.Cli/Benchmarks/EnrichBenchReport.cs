@@ -63,7 +63,7 @@ internal sealed record EnrichBenchReport
         var batches = Math.Max(1, e.Batches);
         output.WriteLine($"data: {Data} ({Rows} texts, mean {MeanTokens:0} tokens); {Messages} messages; batch size {BatchSize} (at most {MaxBatchTokens} padded tokens); " +
             $"max tokens {MaxTokens}; {Cores} cores; provider {Provider}; intra-op threads {(IntraOpThreads == 0 ? "auto" : IntraOpThreads)}");
-        output.WriteLine($"1. encoder only, in process (same texts in arrival order, {e.Batches} batches cut by the worker's batch policy, no heads): {e.EncoderOnlyPerSecond:0.0} texts/s");
+        output.WriteLine($"1. encoder only, in process (same texts, {e.Batches} encoder runs cut as the worker cuts them: windows grouped by length, or the batch policy alone, no heads): {e.EncoderOnlyPerSecond:0.0} texts/s");
         output.WriteLine($"   encoder + heads, in process (ModelBundle.Annotate: {Heads} + decoding, as the worker runs it): {e.EncoderHeadsPerSecond:0.0} texts/s; " +
             $"heads' share of encoder + heads time {e.HeadsShare * 100:0}% ({string.Join(", ", e.HeadSeconds.Select(h => $"{h.Key} {h.Value * 1000 / batches:0} ms"))} " +
             $"per batch on the bare encoder's output; Annotate's decoding and the rest {e.AnnotateRestSeconds * 1000 / batches:0} ms per batch)");

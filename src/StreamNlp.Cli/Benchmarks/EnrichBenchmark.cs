@@ -74,7 +74,8 @@ internal static class EnrichBenchmark
             }
 
             Progress($"in-process pass: {backlog.Count} texts, encoder only and encoder + heads");
-            var encoderPass = EncoderPass.Run(bundle, backlog, policy, models.MaxTokens);
+            var grouping = batching.LengthWindow > 1 ? new LengthGrouping(policy, batching.MaxPaddingWaste) : null;
+            var encoderPass = EncoderPass.Run(bundle, backlog, policy, grouping, Math.Max(batching.LengthWindow, batching.MaxBatchSize), models.MaxTokens);
 
             Progress($"end to end: {backlog.Count} texts as a backlog");
             var ids = Produce(producer, input, "e", backlog);

@@ -131,13 +131,13 @@ public sealed class EnrichmentWorker(
         var maxMessageBytes = KafkaClientFactory.MaxMessageBytes(kafka);
         var deadLetters = new DeadLetterFactory(kafka.DeadLetterTopic, time, maxMessageBytes);
         var review = new ReviewRouter(kafka.ReviewTopic, reviewOptions.Value);
-        var enricher = new BatchEnricher(models, kafka.OutputTopic, deadLetters, review, pipelines.GetPipeline(ResiliencePipelineKeys.Inference), time, logger, maxMessageBytes);
+        var run = new BatchPolicy(batching.MaxBatchSize, TimeSpan.FromMilliseconds(batching.MaxWaitMs), batching.MaxBatchTokens);
+        var grouping = batching.LengthWindow > 1 ? new LengthGrouping(run, batching.MaxPaddingWaste) : null;
+        var enricher = new BatchEnricher(models, kafka.OutputTopic, deadLetters, review, pipelines.GetPipeline(ResiliencePipelineKeys.Inference), time, logger, maxMessageBytes, grouping);
         var channel = Channel.CreateUnbounded<ConsumedInput>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
-        var batcher = new MicroBatcher<ConsumedInput>(
-            channel.Reader,
-            new BatchPolicy(batching.MaxBatchSize, TimeSpan.FromMilliseconds(batching.MaxWaitMs), batching.MaxBatchTokens),
-            static i => Math.Max(1, i.TokenCount),
-            time);
+        // With grouping, the batcher gathers a window (count and time only); the enricher cuts it into runs.
+        var window = grouping is null ? run : new BatchPolicy(Math.Max(batching.LengthWindow, batching.MaxBatchSize), run.MaxWait, int.MaxValue);
+        var batcher = new MicroBatcher<ConsumedInput>(channel.Reader, window, static i => Math.Max(1, i.TokenCount), time);
         var reader = new InputReader(consumer, channel.Writer, buffer, generations, monitor,
             new InputPreparation(bundle.Tokenizer, modelOptions.Value.MaxTokens, inputOptions.Value.MaxMessageBytes), logger);
 
@@ -241,7 +241,8 @@ public sealed class EnrichmentWorker(
 
         // The batch in flight finishes even when stop is requested: it is bounded by the host's shutdown timeout.
         var started = Stopwatch.GetTimestamp();
-        var records = await enricher.EnrichAsync(live, CancellationToken.None).ConfigureAwait(false);
+        var enrichment = await enricher.EnrichAsync(live, CancellationToken.None).ConfigureAwait(false);
+        var records = enrichment.Records;
         await sink.DeliverAsync(records, NextOffsets(live), CancellationToken.None).ConfigureAwait(false);
         foreach (var record in records)
         {
@@ -257,7 +258,7 @@ public sealed class EnrichmentWorker(
             }
         }
 
-        WorkerLog.BatchDone(logger, live.Count, live.Count * live.Max(b => b.TokenCount), Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        WorkerLog.BatchDone(logger, live.Count, (int)Math.Min(int.MaxValue, enrichment.PaddedTokens), Stopwatch.GetElapsedTime(started).TotalMilliseconds);
     }
 
     /// <summary>

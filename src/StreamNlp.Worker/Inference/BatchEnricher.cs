@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Polly;
 using StreamNlp.Core.Contracts;
 using StreamNlp.Models.Inference;
+using StreamNlp.Worker.Batching;
 using StreamNlp.Worker.Hosting;
 using StreamNlp.Worker.Ingestion;
 using StreamNlp.Worker.Publishing;
@@ -12,8 +13,10 @@ using StreamNlp.Worker.Publishing;
 namespace StreamNlp.Worker.Inference;
 
 /// <summary>
-/// The inference stage: one encoder run (through the model bundle) per micro-batch of valid inputs,
-/// every task head on its output, one enriched record per input; invalid inputs become dead letters.
+/// The inference stage: a window of inputs is grouped by token length into encoder runs
+/// (<see cref="LengthGrouping"/>; without one, the whole window is one run), every task head reads each
+/// run's output, and one enriched record per input comes back in arrival order; invalid inputs become
+/// dead letters.
 /// When a batch still fails after the inference retries, each input is tried alone so one poisonous
 /// text cannot take its neighbours down; whatever still fails is dead-lettered with the reason.
 /// Writing each enriched record is guarded the same way: a record that cannot be serialised, or whose
@@ -27,50 +30,35 @@ public sealed class BatchEnricher(
     ResiliencePipeline inferencePipeline,
     TimeProvider time,
     ILogger logger,
-    int maxMessageBytes = DeadLetterFactory.DefaultMaxMessageBytes)
+    int maxMessageBytes = DeadLetterFactory.DefaultMaxMessageBytes,
+    LengthGrouping? grouping = null)
 {
     /// <summary>Room for record framing that librdkafka counts against <c>message.max.bytes</c>.</summary>
     private const int RecordOverhead = 1024;
 
-    public async Task<IReadOnlyList<OutgoingRecord>> EnrichAsync(IReadOnlyList<ConsumedInput> batch, CancellationToken cancellationToken)
+    public async Task<EnrichmentResult> EnrichAsync(IReadOnlyList<ConsumedInput> batch, CancellationToken cancellationToken)
     {
-        var bundle = models.Current; // the whole batch runs on one model version
+        var bundle = models.Current; // the whole window runs on one model version
         var valid = batch.Where(i => i.Parsed.IsValid).ToList();
+        var lengths = valid.Select(v => v.TokenCount).ToList();
+        IReadOnlyList<int[]> runs = grouping?.Plan(lengths) ?? (valid.Count == 0 ? [] : [[.. Enumerable.Range(0, valid.Count)]]);
         var annotations = new Dictionary<ConsumedInput, TextAnnotation>(ReferenceEqualityComparer.Instance);
         var failures = new Dictionary<ConsumedInput, string>(ReferenceEqualityComparer.Instance);
-        if (valid.Count > 0)
+        var finishedAt = new Dictionary<ConsumedInput, (DateTimeOffset Now, long Timestamp)>(ReferenceEqualityComparer.Instance);
+        foreach (var run in runs)
         {
-            try
+            var inputs = run.Select(i => valid[i]).ToList();
+            await AnnotateRunAsync(bundle, inputs, annotations, failures, cancellationToken).ConfigureAwait(false);
+            var stamp = (time.GetUtcNow(), time.GetTimestamp()); // records of one encoder run share processedAt
+            foreach (var input in inputs)
             {
-                var results = await inferencePipeline.ExecuteAsync(
-                    _ => ValueTask.FromResult(bundle.Annotate([.. valid.Select(v => v.Tokens!)])), cancellationToken).ConfigureAwait(false);
-                for (var i = 0; i < valid.Count; i++)
-                {
-                    annotations[valid[i]] = results[i];
-                }
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                WorkerLog.BatchInferenceFailed(logger, valid.Count, ex);
-                foreach (var input in valid)
-                {
-                    try
-                    {
-                        annotations[input] = bundle.Annotate([input.Tokens!])[0];
-                    }
-                    catch (Exception single) when (single is not OperationCanceledException)
-                    {
-                        failures[input] = $"{single.GetType().Name}: {single.Message}";
-                    }
-                }
+                finishedAt[input] = stamp;
             }
         }
 
         var versions = bundle.Versions;
-        var now = time.GetUtcNow();
-        var nowTimestamp = time.GetTimestamp();
         var records = new List<OutgoingRecord>(batch.Count);
-        foreach (var input in batch)
+        foreach (var input in batch) // arrival order, whatever order the runs took
         {
             if (!input.Parsed.IsValid)
             {
@@ -82,11 +70,46 @@ public sealed class BatchEnricher(
             }
             else
             {
+                var (now, nowTimestamp) = finishedAt[input];
                 AddEnriched(records, input, annotations[input], versions, now, nowTimestamp);
             }
         }
 
-        return records;
+        return new EnrichmentResult(records, runs.Count, LengthGrouping.PaddedTokens(lengths, runs));
+    }
+
+    /// <summary>
+    /// One encoder run (with the inference retries); when it still fails, each input alone, so one
+    /// poisonous text cannot take its neighbours down.
+    /// </summary>
+    private async Task AnnotateRunAsync(
+        ModelBundle bundle, List<ConsumedInput> inputs, Dictionary<ConsumedInput, TextAnnotation> annotations,
+        Dictionary<ConsumedInput, string> failures, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var results = await inferencePipeline.ExecuteAsync(
+                _ => ValueTask.FromResult(bundle.Annotate([.. inputs.Select(v => v.Tokens!)])), cancellationToken).ConfigureAwait(false);
+            for (var i = 0; i < inputs.Count; i++)
+            {
+                annotations[inputs[i]] = results[i];
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            WorkerLog.BatchInferenceFailed(logger, inputs.Count, ex);
+            foreach (var input in inputs)
+            {
+                try
+                {
+                    annotations[input] = bundle.Annotate([input.Tokens!])[0];
+                }
+                catch (Exception single) when (single is not OperationCanceledException)
+                {
+                    failures[input] = $"{single.GetType().Name}: {single.Message}";
+                }
+            }
+        }
     }
 
     private void AddEnriched(

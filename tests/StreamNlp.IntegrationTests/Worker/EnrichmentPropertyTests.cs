@@ -9,6 +9,7 @@ using Polly;
 using StreamNlp.Core.Contracts;
 using StreamNlp.Models.Runtime;
 using StreamNlp.Tests.Shared;
+using StreamNlp.Worker.Batching;
 using StreamNlp.Worker.Configuration;
 using StreamNlp.Worker.Inference;
 using StreamNlp.Worker.Ingestion;
@@ -112,7 +113,8 @@ public sealed class EnrichmentPropertyTests(ITestOutputHelper output) : IDisposa
         var preparation = new InputPreparation(models.Current.Tokenizer, MaxTokens, MaxInputBytes);
         var deadLetters = new DeadLetterFactory(DeadLetterTopic, TimeProvider.System);
         var review = new ReviewRouter(ReviewTopic, new ReviewOptions { Classification = 0.8, Sentiment = 0.8, Ner = 0.8 });
-        var enricher = new BatchEnricher(models, OutputTopic, deadLetters, review, ResiliencePipeline.Empty, TimeProvider.System, NullLogger.Instance);
+        var enricher = new BatchEnricher(models, OutputTopic, deadLetters, review, ResiliencePipeline.Empty, TimeProvider.System, NullLogger.Instance,
+            DeadLetterFactory.DefaultMaxMessageBytes, new LengthGrouping(new BatchPolicy(8, TimeSpan.Zero, 8192), 0.10)); // several encoder runs per batch
         var tally = new Tally();
         long offset = 0;
 
@@ -120,7 +122,7 @@ public sealed class EnrichmentPropertyTests(ITestOutputHelper output) : IDisposa
             async batch =>
             {
                 var consumed = batch.Select(raw => preparation.Prepare(raw.ToConsumeResult(Interlocked.Increment(ref offset)), generation: 0)).ToList();
-                var records = await enricher.EnrichAsync(consumed, CancellationToken.None);
+                var records = (await enricher.EnrichAsync(consumed, CancellationToken.None)).Records;
                 AssertEveryInputAccountedFor(consumed, records, tally);
             },
             iter: BatchCount,
@@ -140,7 +142,7 @@ public sealed class EnrichmentPropertyTests(ITestOutputHelper output) : IDisposa
 
         // And the enricher is still up: a normal batch after all that is enriched.
         var normal = preparation.Prepare(new RawInput(null, "Angela Merkel met Emmanuel Macron in Berlin."u8.ToArray(), [], 0).ToConsumeResult(++offset), generation: 0);
-        var after = await enricher.EnrichAsync([normal], CancellationToken.None);
+        var after = (await enricher.EnrichAsync([normal], CancellationToken.None)).Records;
         Assert.Equal(OutgoingKind.Enriched, after.First(r => r.Kind != OutgoingKind.Review).Kind);
     }
 

@@ -58,6 +58,7 @@ public sealed class FaultInjectionTests(ITestOutputHelper output) : IAsyncLifeti
         {
             ["StreamNlp:Retrainer:Enabled"] = "false",
             ["StreamNlp:Batching:MaxBatchSize"] = BatchSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["StreamNlp:Batching:LengthWindow"] = BatchSize.ToString(System.Globalization.CultureInfo.InvariantCulture), // duplicates are bounded by one window
         };
 
         // Requests made only while starting up get their errors before the worker starts.

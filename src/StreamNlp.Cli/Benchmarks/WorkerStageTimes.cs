@@ -10,37 +10,45 @@ namespace StreamNlp.Cli.Benchmarks;
 internal sealed record WorkerStageTimes(int MatchedBatches, double InferenceMsPerBatch, double DeliverMsPerBatch, double BusyShare, long LoggedPaddedTokens)
 {
     /// <summary>
-    /// Pairs each batch (after the first, as the throughput interval does) with the first logged batch of the
-    /// same size logged at or after its stamp; null when none matched (the log event was not seen).
+    /// Pairs each logged window (one event per window: its records, padded tokens and time) with the encoder
+    /// runs it was made of: the records of one run share a <c>processedAt</c> stamp, so a window is the run
+    /// stamped last before the event plus the runs just before it whose counts add up to the event's count.
+    /// Windows that include the first run are left out, as the throughput interval leaves it out. Null when
+    /// none matched (the log event was not seen).
     /// </summary>
     public static WorkerStageTimes? Match(IReadOnlyList<IReadOnlyList<EnrichedSample>> batches, IReadOnlyList<WorkerBatchLogEntry> entries, double intervalSeconds)
     {
         var matched = 0;
         double inference = 0, deliver = 0, busy = 0;
         long padded = 0;
-        var next = 0;
-        for (var b = 1; b < batches.Count; b++)
+        var last = -1;
+        foreach (var entry in entries)
         {
-            var stamp = batches[b][0].ProcessedAt;
-            var index = next;
-            while (index < entries.Count && (entries[index].LoggedAt < stamp || entries[index].Count != batches[b].Count))
+            while (last + 1 < batches.Count && batches[last + 1][0].ProcessedAt <= entry.LoggedAt)
             {
-                index++;
+                last++;
             }
 
-            if (index == entries.Count)
+            var first = last;
+            var count = 0;
+            while (first >= 0 && count < entry.Count)
+            {
+                count += batches[first].Count;
+                first--;
+            }
+
+            first++;
+            if (last < 0 || count != entry.Count || first < 1)
             {
                 continue;
             }
 
-            var entry = entries[index];
-            var deliverMs = Math.Min(entry.Milliseconds, (entry.LoggedAt - stamp).TotalMilliseconds);
+            var deliverMs = Math.Min(entry.Milliseconds, (entry.LoggedAt - batches[last][0].ProcessedAt).TotalMilliseconds);
             matched++;
             deliver += deliverMs;
             inference += entry.Milliseconds - deliverMs;
             busy += entry.Milliseconds;
             padded += entry.PaddedTokens;
-            next = index + 1;
         }
 
         return matched == 0

@@ -66,6 +66,25 @@ public sealed class WorkerBatchesTests
     }
 
     [Fact]
+    public void StageTimes_WindowOfSeveralEncoderRuns_SplitAtItsLastRun()
+    {
+        // Window 1: runs a (3) and b (2), logged 30 ms after b's stamp; window 2: runs c (1) and d (4).
+        var batches = WorkerBatches.Group([.. Batch("a", 3, 0), .. Batch("b", 2, 0.5), .. Batch("c", 1, 1), .. Batch("d", 4, 1.5)]);
+        WorkerBatchLogEntry[] log =
+        [
+            new(T0.AddSeconds(0.53), 5, 500, 600),   // includes the first run: not in the measured interval
+            new(T0.AddSeconds(1.51), 5, 450, 700),   // 10 ms after d's stamp: deliver 10, inference 690
+        ];
+
+        var stages = WorkerStageTimes.Match(batches, log, intervalSeconds: 1.0);
+
+        Assert.NotNull(stages);
+        Assert.Equal(1, stages.MatchedBatches);
+        Assert.Equal(10, stages.DeliverMsPerBatch, 3);
+        Assert.Equal(690, stages.InferenceMsPerBatch, 3);
+    }
+
+    [Fact]
     public void StageTimes_NoLoggedBatch_IsNull()
     {
         var batches = WorkerBatches.Group([.. Batch("a", 4, 0), .. Batch("b", 4, 1)]);

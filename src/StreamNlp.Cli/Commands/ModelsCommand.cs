@@ -2,13 +2,13 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using StreamNlp.Core.Tasks;
+using StreamNlp.Models.Configuration;
 using StreamNlp.Models.Encoders;
 using StreamNlp.Models.Registry;
 using StreamNlp.Retrainer.Hosting;
 using StreamNlp.Retrainer.Storage;
 using StreamNlp.Worker.ModelUpdates;
 using StreamNlp.Worker.Configuration;
-using StreamNlp.Worker.Inference;
 
 namespace StreamNlp.Cli.Commands;
 
@@ -157,7 +157,7 @@ internal static class ModelsCommand
             return;
         }
 
-        var update = ModelUpdatePublisher.CreateEvent(registry, task, manifest, previous, reason, DateTimeOffset.UtcNow);
+        var update = ModelUpdateEvents.Create(registry, task, manifest, previous, reason, DateTimeOffset.UtcNow);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         try
         {
@@ -228,7 +228,7 @@ internal static class ModelsCommand
     private static string Format(IReadOnlyDictionary<string, double> metrics) =>
         string.Join(" ", metrics.Select(m => $"{m.Key}={m.Value.ToString("0.000", CultureInfo.InvariantCulture)}"));
 
-    private static ModelRegistry Open(string? directory) => ModelBundleProvider.OpenRegistry(new ModelOptions { Directory = directory });
+    private static ModelRegistry Open(string? directory) => ConfiguredRegistry.Open(new ModelOptions { Directory = directory });
 
     private static NlpTask ParseTask(string? name) =>
         NlpTaskNames.TryParse(name, out var task) ? task : throw new CliException($"--task '{name}' is not one of classification, sentiment, ner.");

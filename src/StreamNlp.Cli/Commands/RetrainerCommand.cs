@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Microsoft.Extensions.Hosting;
+using StreamNlp.Models.Configuration;
 using StreamNlp.Retrainer.Hosting;
 using StreamNlp.Worker.Configuration;
 

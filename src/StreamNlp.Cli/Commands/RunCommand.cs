@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using StreamNlp.Kafka.Embedded;
+using StreamNlp.Models.Configuration;
 using StreamNlp.Retrainer.Hosting;
 using StreamNlp.Worker.Configuration;
 using StreamNlp.Worker.Hosting;

@@ -9,6 +9,7 @@ using StreamNlp.Core.Contracts.Feedback;
 using StreamNlp.Core.Tasks;
 using StreamNlp.Kafka.Embedded;
 using StreamNlp.Kafka.Topics;
+using StreamNlp.Models.Configuration;
 using StreamNlp.Models.Encoders;
 using StreamNlp.Models.Registry;
 using StreamNlp.Models.Runtime;
@@ -79,7 +80,7 @@ public sealed class RetrainerWorker(
         await Task.Yield();
 
         using var store = new FeedbackStore(options.DatabasePath ?? DefaultDatabasePath);
-        var registry = ModelBundleProvider.OpenRegistry(modelOptions.Value);
+        var registry = ConfiguredRegistry.Open(modelOptions.Value);
         var cacheDirectory = modelOptions.Value.CacheDirectory ?? EncoderCache.DefaultDirectory;
         var inference = new InferenceSettings(modelOptions.Value.ExecutionProvider, modelOptions.Value.IntraOpThreads);
         var files = new EncoderCache(cacheDirectory).Ensure(EncoderDescriptor.MiniLmL6V2);
@@ -159,7 +160,7 @@ public sealed class RetrainerWorker(
             run = result.Run;
             if (result.Decision.Promote)
             {
-                var update = ModelUpdatePublisher.CreateEvent(registry, task, result.Challenger, result.ChampionVersion, "promoted", time.GetUtcNow());
+                var update = ModelUpdateEvents.Create(registry, task, result.Challenger, result.ChampionVersion, "promoted", time.GetUtcNow());
                 await ModelUpdatePublisher.PublishAsync(bootstrap, kafka.ModelsTopic, update, cancellationToken).ConfigureAwait(false);
                 RetrainerLog.Published(logger, task.ToName(), update.Version, kafka.ModelsTopic);
             }

@@ -9,6 +9,7 @@ using StreamNlp.Core.Contracts;
 using StreamNlp.Core.Tasks;
 using StreamNlp.Kafka.Embedded;
 using StreamNlp.Kafka.Topics;
+using StreamNlp.Models.Configuration;
 using StreamNlp.Worker.Batching;
 using StreamNlp.Worker.Configuration;
 using StreamNlp.Worker.Inference;

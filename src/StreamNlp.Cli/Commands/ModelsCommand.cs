@@ -7,8 +7,7 @@ using StreamNlp.Models.Encoders;
 using StreamNlp.Models.Registry;
 using StreamNlp.Retrainer.Hosting;
 using StreamNlp.Retrainer.Storage;
-using StreamNlp.Worker.ModelUpdates;
-using StreamNlp.Worker.Configuration;
+using StreamNlp.Kafka.ModelUpdates;
 
 namespace StreamNlp.Cli.Commands;
 

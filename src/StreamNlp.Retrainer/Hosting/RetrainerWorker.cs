@@ -7,7 +7,11 @@ using Microsoft.Extensions.Options;
 using StreamNlp.Core.Contracts;
 using StreamNlp.Core.Contracts.Feedback;
 using StreamNlp.Core.Tasks;
+using StreamNlp.Kafka.Clients;
+using StreamNlp.Kafka.Configuration;
+using StreamNlp.Kafka.DeadLetters;
 using StreamNlp.Kafka.Embedded;
+using StreamNlp.Kafka.ModelUpdates;
 using StreamNlp.Kafka.Topics;
 using StreamNlp.Models.Configuration;
 using StreamNlp.Models.Encoders;
@@ -18,11 +22,6 @@ using StreamNlp.Retrainer.Challengers;
 using StreamNlp.Retrainer.Configuration;
 using StreamNlp.Retrainer.Storage;
 using StreamNlp.Training.Workflows;
-using StreamNlp.Worker.Configuration;
-using StreamNlp.Worker.Hosting;
-using StreamNlp.Worker.Inference;
-using StreamNlp.Worker.ModelUpdates;
-using StreamNlp.Worker.Publishing;
 
 namespace StreamNlp.Retrainer.Hosting;
 

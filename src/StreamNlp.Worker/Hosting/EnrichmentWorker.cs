@@ -7,6 +7,8 @@ using Microsoft.Extensions.Options;
 using Polly.Registry;
 using StreamNlp.Core.Contracts;
 using StreamNlp.Core.Tasks;
+using StreamNlp.Kafka.Clients;
+using StreamNlp.Kafka.Configuration;
 using StreamNlp.Kafka.Embedded;
 using StreamNlp.Kafka.Topics;
 using StreamNlp.Models.Configuration;

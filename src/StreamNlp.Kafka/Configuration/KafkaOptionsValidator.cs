@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Options;
 using StreamNlp.Kafka.Configuration;
 
-namespace StreamNlp.Worker.Configuration;
+namespace StreamNlp.Kafka.Configuration;
 
 /// <summary>Checks of <see cref="KafkaOptions"/> that span several settings.</summary>
 public sealed class KafkaOptionsValidator : IValidateOptions<KafkaOptions>

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace StreamNlp.UnitTests.Worker.Hosting;
+namespace StreamNlp.UnitTests.Logging;
 
 /// <summary>Keeps every formatted log line, so tests can count and read them.</summary>
 public sealed class CapturingLogger : ILogger

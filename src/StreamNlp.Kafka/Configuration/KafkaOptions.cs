@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace StreamNlp.Worker.Configuration;
+namespace StreamNlp.Kafka.Configuration;
 
 /// <summary>Kafka settings, section <c>StreamNlp:Kafka</c> (env: <c>StreamNlp__Kafka__…</c>).</summary>
 public sealed class KafkaOptions

@@ -1,11 +1,14 @@
 using Confluent.Kafka;
-using StreamNlp.Worker.Configuration;
+using StreamNlp.Kafka.Configuration;
 
-namespace StreamNlp.Worker.Hosting;
+namespace StreamNlp.Kafka.Clients;
 
 /// <summary>Builds the worker's consumer and producer from <see cref="KafkaOptions"/>.</summary>
 public static class KafkaClientFactory
 {
+    /// <summary>librdkafka's default <c>message.max.bytes</c>.</summary>
+    public const int DefaultMaxMessageBytes = 1_000_000;
+
     public static ConsumerConfig ConsumerConfig(KafkaOptions options, string bootstrapServers)
     {
         var config = new ConsumerConfig
@@ -41,7 +44,7 @@ public static class KafkaClientFactory
         options.Producer.TryGetValue("message.max.bytes", out var configured)
         && int.TryParse(configured, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var bytes) && bytes > 0
             ? bytes
-            : Publishing.DeadLetterFactory.DefaultMaxMessageBytes;
+            : DefaultMaxMessageBytes;
 
     public static ProducerConfig ProducerConfig(KafkaOptions options, string bootstrapServers)
     {

@@ -3,7 +3,7 @@ using System.Diagnostics;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
 
-namespace StreamNlp.Worker.Hosting;
+namespace StreamNlp.Kafka.Clients;
 
 /// <summary>
 /// Routes librdkafka's own log lines, which it otherwise prints raw on stderr, into our logger:
@@ -19,7 +19,7 @@ public static class KafkaLogBridge
     {
         if (message.Level > SyslogLevel.Error)
         {
-            WorkerLog.Librdkafka(logger, LogLevel.Debug, message.Facility, message.Message);
+            KafkaLog.Librdkafka(logger, LogLevel.Debug, message.Facility, message.Message);
             return;
         }
 
@@ -49,7 +49,7 @@ public static class KafkaLogBridge
         if (emit)
         {
             var text = held == 0 ? message.Message : $"{message.Message} ({held} similar lines held back in the last 10 s)";
-            WorkerLog.Librdkafka(logger, LogLevel.Warning, message.Facility, text);
+            KafkaLog.Librdkafka(logger, LogLevel.Warning, message.Facility, text);
         }
     }
 }

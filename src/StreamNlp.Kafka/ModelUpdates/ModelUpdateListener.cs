@@ -5,21 +5,21 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StreamNlp.Core.Contracts;
 using StreamNlp.Core.Tasks;
-using StreamNlp.Worker.Configuration;
-using StreamNlp.Worker.Hosting;
-using StreamNlp.Worker.Inference;
+using StreamNlp.Kafka.Clients;
+using StreamNlp.Kafka.Configuration;
 
-namespace StreamNlp.Worker.ModelUpdates;
+namespace StreamNlp.Kafka.ModelUpdates;
 
 /// <summary>
 /// Follows the compacted models topic from its beginning (so a worker that starts after a promotion
-/// still learns of it) and asks the model provider to serve each announced version. The swap itself
-/// happens in the batch loop, between batches, so no record is lost or processed twice by it.
+/// still learns of it) and asks the <see cref="IModelUpdateTarget"/> (the worker's model provider) to serve
+/// each announced version. The worker swaps heads in its batch loop, between batches, so no record is lost
+/// or processed twice by it.
 /// Every worker instance reads every event: its group id is unique and it never commits.
 /// </summary>
 public sealed class ModelUpdateListener(
     IOptions<KafkaOptions> kafkaOptions,
-    IModelBundleProvider models,
+    IModelUpdateTarget models,
     ILogger<ModelUpdateListener> logger) : BackgroundService
 {
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
@@ -92,17 +92,17 @@ public sealed class ModelUpdateListener(
         }
         catch (JsonException ex)
         {
-            WorkerLog.ModelUpdateMalformed(logger, source, ex.Message);
+            KafkaLog.ModelUpdateMalformed(logger, source, ex.Message);
             return;
         }
 
         if (update is null || update.Type != ModelUpdatedEvent.EventType || !NlpTaskNames.TryParse(update.Task, out var task) || string.IsNullOrWhiteSpace(update.Version))
         {
-            WorkerLog.ModelUpdateMalformed(logger, source, "not a model-updated event with a known task and a version");
+            KafkaLog.ModelUpdateMalformed(logger, source, "not a model-updated event with a known task and a version");
             return;
         }
 
-        WorkerLog.ModelUpdateReceived(logger, task.ToName(), update.Version, update.Reason);
+        KafkaLog.ModelUpdateReceived(logger, task.ToName(), update.Version, update.Reason);
         models.RequestUpdate(task, update.Version);
     }
 }

@@ -1,6 +1,6 @@
-using StreamNlp.Worker.Configuration;
+using StreamNlp.Kafka.Configuration;
 
-namespace StreamNlp.UnitTests.Worker.Configuration;
+namespace StreamNlp.UnitTests.Kafka.Configuration;
 
 public sealed class KafkaOptionsValidatorTests
 {

@@ -2,7 +2,7 @@ using System.Text.Json;
 using Confluent.Kafka;
 using StreamNlp.Core.Contracts;
 
-namespace StreamNlp.Worker.ModelUpdates;
+namespace StreamNlp.Kafka.ModelUpdates;
 
 /// <summary>Announces a task's new current version on the compacted models topic (key: the task).</summary>
 public static class ModelUpdatePublisher

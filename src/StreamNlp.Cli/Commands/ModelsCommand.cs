@@ -145,22 +145,19 @@ internal static class ModelsCommand
     /// <summary>Publishes model-updated when a broker is known; otherwise says that workers pick the change up on restart.</summary>
     private static void Announce(ModelRegistry registry, NlpTask task, HeadManifest manifest, string? previous, string reason, string? bootstrap, string bootstrapFile, string topic)
     {
-        string servers;
-        try
+        using var kafka = CliKafka.Load(bootstrap, bootstrapFile, required: false);
+        if (kafka is null)
         {
-            servers = BootstrapFileStore.Resolve(bootstrap, bootstrapFile);
-        }
-        catch (CliException)
-        {
-            Console.WriteLine("no broker known (no --bootstrap, no running `streamnlp run`): workers load the new current version when they start");
+            Console.WriteLine("no broker known (no --bootstrap, no StreamNlp:Kafka:BootstrapServers, no running `streamnlp run`): workers load the new current version when they start");
             return;
         }
 
+        var servers = kafka.BootstrapServers;
         var update = ModelUpdateEvents.Create(registry, task, manifest, previous, reason, DateTimeOffset.UtcNow);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         try
         {
-            ModelUpdatePublisher.PublishAsync(servers, topic, update, timeout.Token).GetAwaiter().GetResult();
+            ModelUpdatePublisher.PublishAsync(kafka.Options, update, kafka.Logger, timeout.Token, topic).GetAwaiter().GetResult();
         }
         catch (Exception ex) when (ex is Confluent.Kafka.KafkaException or OperationCanceledException)
         {

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
+using StreamNlp.Kafka.Configuration;
 
 namespace StreamNlp.Kafka.Clients;
 
@@ -61,7 +62,7 @@ public sealed class BrokerConnectionMonitor(ILogger logger, TimeProvider time, T
                 _downSince = now;
                 _lastSummary = now;
                 _errorsSinceSummary = 0;
-                KafkaLog.BrokerLost(logger, error.Reason,
+                KafkaLog.BrokerLost(logger, KafkaSecrets.Redact(error.Reason),
                     exitAfter > TimeSpan.Zero ? $"exiting after {exitAfter.TotalSeconds:F0} s without one" : "waiting for it");
                 return;
             }
@@ -81,7 +82,7 @@ public sealed class BrokerConnectionMonitor(ILogger logger, TimeProvider time, T
             }
 
             _otherErrors[error.Code] = (now, 0);
-            KafkaLog.ClientError(logger, error.Code.ToString(), error.Reason, heldBack);
+            KafkaLog.ClientError(logger, error.Code.ToString(), KafkaSecrets.Redact(error.Reason), heldBack);
         }
     }
 

@@ -22,31 +22,26 @@ public sealed class ModelUpdateListener(
     IModelUpdateTarget models,
     ILogger<ModelUpdateListener> logger) : BackgroundService
 {
+    /// <summary>A group of its own (every instance reads every event), never committing.</summary>
+    public static ConsumerConfig ConsumerConfig(KafkaOptions kafka) =>
+        KafkaClientConfigs.Consumer(kafka, $"streamnlp-models-{Environment.MachineName}-{Guid.NewGuid():N}", "models",
+            config => config.EnableAutoCommit = false);
+
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.Factory.StartNew(() => Listen(stoppingToken), stoppingToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
     private void Listen(CancellationToken stoppingToken)
     {
         var kafka = kafkaOptions.Value;
-        if (kafka.BootstrapServers is not { } bootstrap)
+        if (string.IsNullOrWhiteSpace(kafka.BootstrapServers))
         {
             return;
         }
 
-        var config = new ConsumerConfig { BootstrapServers = bootstrap };
-        foreach (var (key, value) in kafka.Consumer)
-        {
-            config.Set(key, value); // security settings and the like
-        }
-
-        config.AutoOffsetReset = AutoOffsetReset.Earliest;
-        config.EnablePartitionEof = false;
-        config.GroupId = $"streamnlp-models-{Environment.MachineName}-{Guid.NewGuid():N}";
-        config.EnableAutoCommit = false;
         var monitor = new BrokerConnectionMonitor(logger, TimeProvider.System, TimeSpan.Zero); // one line per state change, not per error
-        using var consumer = new ConsumerBuilder<string?, byte[]?>(config)
+        using var consumer = new ConsumerBuilder<string?, byte[]?>(ConsumerConfig(kafka))
             .SetErrorHandler((_, e) => monitor.OnError(e))
-            .SetLogHandler((_, m) => KafkaLogBridge.Route(logger, m))
+            .RouteLogsTo(logger)
             .Build();
         consumer.Subscribe(kafka.ModelsTopic);
         try

@@ -19,7 +19,7 @@ namespace StreamNlp.Worker.Publishing;
 public sealed class DeadLetterFactory(string deadLetterTopic, TimeProvider time, int maxMessageBytes = DeadLetterFactory.DefaultMaxMessageBytes)
 {
     /// <summary>librdkafka's default <c>message.max.bytes</c>.</summary>
-    public const int DefaultMaxMessageBytes = KafkaClientFactory.DefaultMaxMessageBytes;
+    public const int DefaultMaxMessageBytes = KafkaClientConfigs.DefaultMaxMessageBytes;
 
     /// <summary>Room for the record's framing (lengths, attributes, timestamps) that librdkafka counts against the limit.</summary>
     private const int RecordOverhead = 1024;

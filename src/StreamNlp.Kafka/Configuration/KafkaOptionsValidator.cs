@@ -118,7 +118,7 @@ public sealed class KafkaOptionsValidator : IValidateOptions<KafkaOptions>
                 failures.Add($"{Section}SaslMechanism {options.SaslMechanism} needs {Section}SaslPassword or {Section}SaslPasswordFile.");
             }
         }
-        else if (options.SaslMechanism is null && (options.SaslUsername is not null || hasPassword))
+        else if (options.SaslMechanism is null && !sasl && (options.SaslUsername is not null || hasPassword))
         {
             failures.Add($"{Section}SaslUsername/SaslPassword are set but {Section}SaslMechanism is not; set SecurityProtocol SASL_SSL and a mechanism.");
         }

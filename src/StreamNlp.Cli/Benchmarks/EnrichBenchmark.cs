@@ -10,6 +10,8 @@ using StreamNlp.Cli.Commands;
 using StreamNlp.Kafka.Embedded;
 using StreamNlp.Models.Inference;
 using StreamNlp.Worker.Batching;
+using StreamNlp.Kafka.Configuration;
+using StreamNlp.Models.Configuration;
 using StreamNlp.Worker.Configuration;
 using StreamNlp.Worker.Hosting;
 using StreamNlp.Worker.Inference;

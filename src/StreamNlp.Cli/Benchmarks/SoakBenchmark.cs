@@ -7,6 +7,8 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.DependencyInjection;
 using StreamNlp.Cli.Commands;
 using StreamNlp.Kafka.Embedded;
+using StreamNlp.Kafka.Configuration;
+using StreamNlp.Models.Configuration;
 using StreamNlp.Worker.Configuration;
 
 namespace StreamNlp.Cli.Benchmarks;

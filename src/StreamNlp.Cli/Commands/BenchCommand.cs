@@ -9,6 +9,8 @@ using Microsoft.Extensions.Hosting;
 using StreamNlp.Cli.Benchmarks;
 using StreamNlp.Core.Contracts.Feedback;
 using StreamNlp.Core.Tasks;
+using StreamNlp.Kafka.Clients;
+using StreamNlp.Kafka.Configuration;
 using StreamNlp.Kafka.Embedded;
 using StreamNlp.Retrainer.Benchmarks;
 using StreamNlp.Retrainer.Hosting;
@@ -87,13 +89,14 @@ internal static class BenchCommand
         await host.StartAsync(ct).ConfigureAwait(false);
         try
         {
+            var kafka = CliKafka.From(host.Services);
             var texts = SyntheticTexts.Cooking(count, seed: 42);
             var clock = Stopwatch.StartNew();
-            using (var producer = new ProducerBuilder<Null, byte[]>(new ProducerConfig { BootstrapServers = embedded.BootstrapServers, LingerMs = 5 }).Build())
+            using (var producer = kafka.Producer<Null, byte[]>(WriterConfig(kafka.Options)))
             {
                 foreach (var text in texts)
                 {
-                    producer.Produce("nlp.feedback", new Message<Null, byte[]>
+                    producer.Produce(kafka.Options.FeedbackTopic, new Message<Null, byte[]>
                     {
                         Value = FeedbackJson.Serialize(new FeedbackExample(NlpTask.Classification, text, "cooking", Source: "bench")),
                     });
@@ -103,7 +106,7 @@ internal static class BenchCommand
             }
 
             var produced = clock.Elapsed;
-            var update = WaitForModelUpdate(embedded.BootstrapServers, TimeSpan.FromMinutes(10), ct);
+            var update = WaitForModelUpdate(kafka, TimeSpan.FromMinutes(10), ct);
             var total = clock.Elapsed;
             await host.StopAsync(CancellationToken.None).ConfigureAwait(false);
 
@@ -134,16 +137,17 @@ internal static class BenchCommand
         }
     }
 
-    private static string? WaitForModelUpdate(string bootstrap, TimeSpan timeout, CancellationToken ct)
+    /// <summary>The bench's reader: a throw-away group from the beginning, committing nothing.</summary>
+    internal static ConsumerConfig ReaderConfig(KafkaOptions kafka) =>
+        KafkaClientConfigs.Consumer(kafka, $"bench-{Guid.NewGuid():N}", "cli-bench", config => config.EnableAutoCommit = false);
+
+    internal static ProducerConfig WriterConfig(KafkaOptions kafka) =>
+        KafkaClientConfigs.Producer(kafka, "cli-bench", config => config.LingerMs = 5);
+
+    private static string? WaitForModelUpdate(CliKafka kafka, TimeSpan timeout, CancellationToken ct)
     {
-        using var consumer = new ConsumerBuilder<string?, byte[]?>(new ConsumerConfig
-        {
-            BootstrapServers = bootstrap,
-            GroupId = $"bench-{Guid.NewGuid():N}",
-            AutoOffsetReset = AutoOffsetReset.Earliest,
-            EnableAutoCommit = false,
-        }).SetErrorHandler((_, _) => { }).Build();
-        consumer.Subscribe("nlp.models");
+        using var consumer = kafka.Consumer<string?, byte[]?>(ReaderConfig(kafka.Options));
+        consumer.Subscribe(kafka.Options.ModelsTopic);
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed < timeout && !ct.IsCancellationRequested)
         {

@@ -3,6 +3,8 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using Confluent.Kafka;
+using StreamNlp.Kafka.Clients;
+using StreamNlp.Kafka.Configuration;
 
 namespace StreamNlp.Cli.Commands;
 
@@ -24,22 +26,21 @@ internal static class ConsumeCommand
         {
             bootstrap, bootstrapFile, topic, count, timeout, headers,
         };
-        command.SetAction((parse, ct) => CommandRunner.Guard(() => ConsumeAsync(
-            BootstrapFileStore.Resolve(parse.GetValue(bootstrap), parse.GetValue(bootstrapFile)!),
-            parse.GetValue(topic)!, parse.GetValue(count), parse.GetValue(timeout), parse.GetValue(headers), ct)));
+        command.SetAction((parse, ct) => CommandRunner.Guard(async () =>
+        {
+            using var kafka = CliKafka.Load(parse.GetValue(bootstrap), parse.GetValue(bootstrapFile)!)!;
+            return await ConsumeAsync(kafka, parse.GetValue(topic)!, parse.GetValue(count), parse.GetValue(timeout), parse.GetValue(headers), ct).ConfigureAwait(false);
+        }));
         return command;
     }
 
-    private static async Task<int> ConsumeAsync(string bootstrap, string topic, int? count, double timeoutSeconds, bool withHeaders, CancellationToken ct)
+    /// <summary>A throw-away group that reads from the beginning and commits nothing.</summary>
+    internal static ConsumerConfig ConsumerConfig(KafkaOptions kafka) =>
+        KafkaClientConfigs.Consumer(kafka, $"streamnlp-cli-{Guid.NewGuid():N}", "cli-consume", config => config.EnableAutoCommit = false);
+
+    private static async Task<int> ConsumeAsync(CliKafka kafka, string topic, int? count, double timeoutSeconds, bool withHeaders, CancellationToken ct)
     {
-        var config = new ConsumerConfig
-        {
-            BootstrapServers = bootstrap,
-            GroupId = $"streamnlp-cli-{Guid.NewGuid():N}",
-            AutoOffsetReset = AutoOffsetReset.Earliest,
-            EnableAutoCommit = false,
-        };
-        using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(config).SetErrorHandler((_, _) => { }).Build();
+        using var consumer = kafka.Consumer<byte[]?, byte[]?>(ConsumerConfig(kafka.Options));
         consumer.Subscribe(topic);
         var deadline = Stopwatch.StartNew();
         var limit = TimeSpan.FromSeconds(timeoutSeconds);

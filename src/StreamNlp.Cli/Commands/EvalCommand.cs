@@ -2,13 +2,13 @@ using System.CommandLine;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging.Abstractions;
 using StreamNlp.Core.Tasks;
+using StreamNlp.Models.Configuration;
 using StreamNlp.Models.Encoders;
 using StreamNlp.Models.Inference;
+using StreamNlp.Models.Registry;
 using StreamNlp.Models.Runtime;
 using StreamNlp.Training.Data;
 using StreamNlp.Training.Evaluation;
-using StreamNlp.Worker.Configuration;
-using StreamNlp.Worker.Inference;
 
 namespace StreamNlp.Cli.Commands;
 
@@ -46,7 +46,7 @@ internal static class EvalCommand
 
     private static int Evaluate(NlpTask task, string file, string? models, bool json, int maxTokens)
     {
-        var registry = ModelBundleProvider.OpenRegistry(new ModelOptions { Directory = models });
+        var registry = ConfiguredRegistry.Open(new ModelOptions { Directory = models });
         using var bundle = ModelBundle.Load(
             registry, new EncoderCache(EncoderCache.DefaultDirectory), new InferenceSettings(), NullLogger.Instance, [task]);
         var head = bundle.Heads[task];

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Text.Json;
 using Confluent.Kafka;
+using StreamNlp.Kafka.Clients;
+using StreamNlp.Kafka.Configuration;
 using StreamNlp.Core.Contracts;
 using StreamNlp.Core.Contracts.Feedback;
 using StreamNlp.Retrainer.Labeling;
@@ -27,27 +29,29 @@ internal static class LabelCommand
         {
             bootstrap, bootstrapFile, review, feedback, group, source, idle,
         };
-        command.SetAction((parse, ct) => CommandRunner.Guard(() => Task.FromResult(Label(
-            BootstrapFileStore.Resolve(parse.GetValue(bootstrap), parse.GetValue(bootstrapFile)!),
-            parse.GetValue(review)!, parse.GetValue(feedback)!, parse.GetValue(group)!, parse.GetValue(source)!, parse.GetValue(idle), ct))));
+        command.SetAction((parse, ct) => CommandRunner.Guard(() =>
+        {
+            using var kafka = CliKafka.Load(parse.GetValue(bootstrap), parse.GetValue(bootstrapFile)!)!;
+            return Task.FromResult(Label(kafka, parse.GetValue(review)!, parse.GetValue(feedback)!, parse.GetValue(group)!, parse.GetValue(source)!, parse.GetValue(idle), ct));
+        }));
         return command;
     }
 
-    private static int Label(string bootstrap, string reviewTopic, string feedbackTopic, string group, string source, double idleSeconds, CancellationToken ct)
+    /// <summary>The labellers' group; an item is committed by hand once its answer is delivered or it is skipped.</summary>
+    internal static ConsumerConfig ReviewConsumerConfig(KafkaOptions kafka, string group) =>
+        KafkaClientConfigs.Consumer(kafka, group, "cli-label", config => config.EnableAutoCommit = false);
+
+    internal static ProducerConfig FeedbackProducerConfig(KafkaOptions kafka) => KafkaClientConfigs.Producer(kafka, "cli-label");
+
+    private static int Label(CliKafka kafka, string reviewTopic, string feedbackTopic, string group, string source, double idleSeconds, CancellationToken ct)
     {
-        using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(new ConsumerConfig
-        {
-            BootstrapServers = bootstrap,
-            GroupId = group,
-            AutoOffsetReset = AutoOffsetReset.Earliest,
-            EnableAutoCommit = false,
-        }).SetErrorHandler((_, _) => { }).Build();
-        using var producer = new ProducerBuilder<Null, byte[]>(new ProducerConfig { BootstrapServers = bootstrap, EnableIdempotence = true }).Build();
+        using var consumer = kafka.Consumer<byte[]?, byte[]?>(ReviewConsumerConfig(kafka.Options, group));
+        using var producer = kafka.Producer<Null, byte[]>(FeedbackProducerConfig(kafka.Options));
         consumer.Subscribe(reviewTopic);
         var prompt = new ReviewPrompt(Console.In, Console.Out, $"streamnlp-label:{source}");
         int sent = 0, skipped = 0;
         var lastItem = DateTime.UtcNow;
-        Console.WriteLine($"reviewing {reviewTopic} at {bootstrap}; answers go to {feedbackTopic}");
+        Console.WriteLine($"reviewing {reviewTopic} at {kafka.BootstrapServers}; answers go to {feedbackTopic}");
         while (!ct.IsCancellationRequested)
         {
             var result = consumer.Consume(TimeSpan.FromMilliseconds(500));

@@ -2,13 +2,12 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using StreamNlp.Core.Tasks;
+using StreamNlp.Models.Configuration;
 using StreamNlp.Models.Encoders;
 using StreamNlp.Models.Registry;
 using StreamNlp.Retrainer.Hosting;
 using StreamNlp.Retrainer.Storage;
-using StreamNlp.Worker.ModelUpdates;
-using StreamNlp.Worker.Configuration;
-using StreamNlp.Worker.Inference;
+using StreamNlp.Kafka.ModelUpdates;
 
 namespace StreamNlp.Cli.Commands;
 
@@ -146,22 +145,19 @@ internal static class ModelsCommand
     /// <summary>Publishes model-updated when a broker is known; otherwise says that workers pick the change up on restart.</summary>
     private static void Announce(ModelRegistry registry, NlpTask task, HeadManifest manifest, string? previous, string reason, string? bootstrap, string bootstrapFile, string topic)
     {
-        string servers;
-        try
+        using var kafka = CliKafka.Load(bootstrap, bootstrapFile, required: false);
+        if (kafka is null)
         {
-            servers = BootstrapFileStore.Resolve(bootstrap, bootstrapFile);
-        }
-        catch (CliException)
-        {
-            Console.WriteLine("no broker known (no --bootstrap, no running `streamnlp run`): workers load the new current version when they start");
+            Console.WriteLine("no broker known (no --bootstrap, no StreamNlp:Kafka:BootstrapServers, no running `streamnlp run`): workers load the new current version when they start");
             return;
         }
 
-        var update = ModelUpdatePublisher.CreateEvent(registry, task, manifest, previous, reason, DateTimeOffset.UtcNow);
+        var servers = kafka.BootstrapServers;
+        var update = ModelUpdateEvents.Create(registry, task, manifest, previous, reason, DateTimeOffset.UtcNow);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         try
         {
-            ModelUpdatePublisher.PublishAsync(servers, topic, update, timeout.Token).GetAwaiter().GetResult();
+            ModelUpdatePublisher.PublishAsync(kafka.Options, update, kafka.Logger, timeout.Token, topic).GetAwaiter().GetResult();
         }
         catch (Exception ex) when (ex is Confluent.Kafka.KafkaException or OperationCanceledException)
         {
@@ -228,7 +224,7 @@ internal static class ModelsCommand
     private static string Format(IReadOnlyDictionary<string, double> metrics) =>
         string.Join(" ", metrics.Select(m => $"{m.Key}={m.Value.ToString("0.000", CultureInfo.InvariantCulture)}"));
 
-    private static ModelRegistry Open(string? directory) => ModelBundleProvider.OpenRegistry(new ModelOptions { Directory = directory });
+    private static ModelRegistry Open(string? directory) => ConfiguredRegistry.Open(new ModelOptions { Directory = directory });
 
     private static NlpTask ParseTask(string? name) =>
         NlpTaskNames.TryParse(name, out var task) ? task : throw new CliException($"--task '{name}' is not one of classification, sentiment, ner.");

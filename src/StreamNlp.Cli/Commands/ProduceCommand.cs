@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Text;
 using Confluent.Kafka;
+using StreamNlp.Kafka.Clients;
+using StreamNlp.Kafka.Configuration;
 
 namespace StreamNlp.Cli.Commands;
 
@@ -15,13 +17,18 @@ internal static class ProduceCommand
         var file = new Option<string?>("--file", "-f") { Description = "Read one message per non-empty line of this file ('-' for stdin)." };
         var texts = new Argument<string[]>("text") { Description = "Texts to send, one message each.", Arity = ArgumentArity.ZeroOrMore };
         var command = new Command("produce", "Send texts to an input topic.") { bootstrap, bootstrapFile, topic, file, texts };
-        command.SetAction((parse, ct) => CommandRunner.Guard(() => ProduceAsync(
-            BootstrapFileStore.Resolve(parse.GetValue(bootstrap), parse.GetValue(bootstrapFile)!),
-            parse.GetValue(topic)!, parse.GetValue(file), parse.GetValue(texts) ?? [], ct)));
+        command.SetAction((parse, ct) => CommandRunner.Guard(async () =>
+        {
+            using var kafka = CliKafka.Load(parse.GetValue(bootstrap), parse.GetValue(bootstrapFile)!)!;
+            return await ProduceAsync(kafka, parse.GetValue(topic)!, parse.GetValue(file), parse.GetValue(texts) ?? [], ct).ConfigureAwait(false);
+        }));
         return command;
     }
 
-    private static async Task<int> ProduceAsync(string bootstrap, string topic, string? file, string[] texts, CancellationToken ct)
+    internal static ProducerConfig ProducerConfig(KafkaOptions kafka) =>
+        KafkaClientConfigs.Producer(kafka, "cli-produce", config => config.LingerMs = 5);
+
+    private static async Task<int> ProduceAsync(CliKafka kafka, string topic, string? file, string[] texts, CancellationToken ct)
     {
         if (file is null && texts.Length == 0)
         {
@@ -36,8 +43,7 @@ internal static class ProduceCommand
             _ => throw new CliException($"--file {file}: no such file."),
         };
 
-        var config = new ProducerConfig { BootstrapServers = bootstrap, EnableIdempotence = true, LingerMs = 5 };
-        using var producer = new ProducerBuilder<Null, byte[]>(config).Build();
+        using var producer = kafka.Producer<Null, byte[]>(ProducerConfig(kafka.Options));
         var count = 0;
         var failures = 0;
         foreach (var line in messages)
@@ -62,7 +68,7 @@ internal static class ProduceCommand
         var left = producer.Flush(TimeSpan.FromSeconds(30));
         if (left > 0 || failures > 0)
         {
-            await Console.Error.WriteLineAsync($"error: {failures + left} of {count} messages were not delivered to {topic} at {bootstrap}.").ConfigureAwait(false);
+            await Console.Error.WriteLineAsync($"error: {failures + left} of {count} messages were not delivered to {topic} at {kafka.BootstrapServers}.").ConfigureAwait(false);
             return 1;
         }
 

@@ -1,8 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
 using Microsoft.Extensions.Hosting;
+using StreamNlp.Models.Configuration;
 using StreamNlp.Retrainer.Hosting;
-using StreamNlp.Worker.Configuration;
+using StreamNlp.Kafka.Configuration;
 
 namespace StreamNlp.Cli.Commands;
 

@@ -5,8 +5,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using StreamNlp.Kafka.Embedded;
+using StreamNlp.Models.Configuration;
 using StreamNlp.Retrainer.Hosting;
-using StreamNlp.Worker.Configuration;
+using StreamNlp.Kafka.Configuration;
 using StreamNlp.Worker.Hosting;
 
 namespace StreamNlp.Cli.Commands;

@@ -1,5 +1,8 @@
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
+using Microsoft.Extensions.Logging;
+using StreamNlp.Kafka.Clients;
+using StreamNlp.Kafka.Configuration;
 using StreamNlp.Kafka.Embedded;
 
 namespace StreamNlp.Kafka.Topics;
@@ -15,15 +18,17 @@ public static class TopicProvisioner
     /// <summary>
     /// On <paramref name="embedded"/> (whose mock has no admin API) topics are created directly and
     /// <see cref="TopicSpec.Compacted"/> is ignored (the mock never compacts); otherwise through
-    /// <see cref="IAdminClient.CreateTopicsAsync"/> against <paramref name="bootstrapServers"/>.
+    /// <see cref="IAdminClient.CreateTopicsAsync"/>, with an admin client built from <paramref name="kafka"/>
+    /// (<see cref="KafkaClientConfigs.Admin"/>) whose librdkafka log goes to <paramref name="logger"/>.
     /// </summary>
     public static async Task EnsureTopicsAsync(
-        string bootstrapServers,
+        KafkaOptions kafka,
         IReadOnlyCollection<TopicSpec> topics,
         EmbeddedKafkaCluster? embedded,
-        CancellationToken ct,
-        Action<LogMessage>? log = null)
+        ILogger logger,
+        CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(kafka);
         ArgumentNullException.ThrowIfNull(topics);
         if (topics.Count == 0)
         {
@@ -35,6 +40,13 @@ public static class TopicProvisioner
             foreach (var topic in topics)
             {
                 ct.ThrowIfCancellationRequested();
+                if (topic.ReplicationFactor > embedded.BrokerCount)
+                {
+                    throw new TopicProvisioningException(
+                        $"topic '{topic.Name}' needs replication factor {topic.ReplicationFactor} (StreamNlp:Kafka:ReplicationFactor) but the embedded cluster has {embedded.BrokerCount} broker(s) (--brokers).",
+                        null);
+                }
+
                 var error = embedded.TryCreateTopic(topic.Name, topic.Partitions, topic.ReplicationFactor);
                 if (error is not (ErrorCode.NoError or ErrorCode.TopicAlreadyExists))
                 {
@@ -45,21 +57,9 @@ public static class TopicProvisioner
             return;
         }
 
-        ArgumentException.ThrowIfNullOrWhiteSpace(bootstrapServers);
-        var builder = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrapServers });
-        if (log is not null)
-        {
-            builder.SetLogHandler((_, message) => log(message)); // not raw on stderr
-        }
-
-        using var admin = builder.Build();
-        var specifications = topics.Select(t => new TopicSpecification
-        {
-            Name = t.Name,
-            NumPartitions = t.Partitions,
-            ReplicationFactor = t.ReplicationFactor,
-            Configs = t.Compacted ? new Dictionary<string, string> { ["cleanup.policy"] = "compact" } : null,
-        }).ToList();
+        var bootstrapServers = kafka.BootstrapServers;
+        using var admin = new AdminClientBuilder(KafkaClientConfigs.Admin(kafka, "provisioner")).RouteLogsTo(logger).Build();
+        var specifications = Specifications(topics);
 
         try
         {
@@ -84,4 +84,14 @@ public static class TopicProvisioner
             throw new TopicProvisioningException($"could not create the topics on {bootstrapServers}: no answer. {Advice}", ex);
         }
     }
+
+    /// <summary>What <see cref="IAdminClient.CreateTopicsAsync"/> is asked for: partitions, replication factor, compaction.</summary>
+    public static List<TopicSpecification> Specifications(IEnumerable<TopicSpec> topics) =>
+        [.. topics.Select(t => new TopicSpecification
+        {
+            Name = t.Name,
+            NumPartitions = t.Partitions,
+            ReplicationFactor = t.ReplicationFactor,
+            Configs = t.Compacted ? new Dictionary<string, string> { ["cleanup.policy"] = "compact" } : null,
+        })];
 }

@@ -1,8 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using StreamNlp.Kafka.Configuration;
+using StreamNlp.Models.Configuration;
 using StreamNlp.Retrainer.Configuration;
-using StreamNlp.Worker.Hosting;
 
 namespace StreamNlp.Retrainer.Hosting;
 
@@ -11,7 +12,8 @@ public static class RetrainerHostingExtensions
 {
     public static IHostApplicationBuilder AddRetrainer(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddStreamNlpOptions();
+        builder.Services.AddKafkaOptions();
+        builder.Services.AddModelOptions();
         builder.Services.AddOptions<RetrainerOptions>().BindConfiguration(RetrainerOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.TryAddSingleton<RetrainerStatistics>();

@@ -7,8 +7,14 @@ using Microsoft.Extensions.Options;
 using StreamNlp.Core.Contracts;
 using StreamNlp.Core.Contracts.Feedback;
 using StreamNlp.Core.Tasks;
+using StreamNlp.Kafka;
+using StreamNlp.Kafka.Clients;
+using StreamNlp.Kafka.Configuration;
+using StreamNlp.Kafka.DeadLetters;
 using StreamNlp.Kafka.Embedded;
+using StreamNlp.Kafka.ModelUpdates;
 using StreamNlp.Kafka.Topics;
+using StreamNlp.Models.Configuration;
 using StreamNlp.Models.Encoders;
 using StreamNlp.Models.Registry;
 using StreamNlp.Models.Runtime;
@@ -17,11 +23,6 @@ using StreamNlp.Retrainer.Challengers;
 using StreamNlp.Retrainer.Configuration;
 using StreamNlp.Retrainer.Storage;
 using StreamNlp.Training.Workflows;
-using StreamNlp.Worker.Configuration;
-using StreamNlp.Worker.Hosting;
-using StreamNlp.Worker.Inference;
-using StreamNlp.Worker.ModelUpdates;
-using StreamNlp.Worker.Publishing;
 
 namespace StreamNlp.Retrainer.Hosting;
 
@@ -60,11 +61,10 @@ public sealed class RetrainerWorker(
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
         var kafka = kafkaOptions.Value;
-        if (kafka.CreateTopics && kafka.BootstrapServers is { } bootstrap)
+        KafkaLog.Settings(logger, "retrainer", kafka.ToString());
+        if (kafka.CreateTopics && kafka.BootstrapServers is not null)
         {
-            await TopicProvisioner.EnsureTopicsAsync(bootstrap,
-                [new TopicSpec(kafka.FeedbackTopic, kafka.Partitions), new TopicSpec(kafka.DeadLetterTopic, kafka.Partitions), new TopicSpec(kafka.ModelsTopic, 1, Compacted: true)],
-                embedded, cancellationToken, m => KafkaLogBridge.Route(logger, m)).ConfigureAwait(false);
+            await TopicProvisioner.EnsureTopicsAsync(kafka, ServiceTopics.Retrainer(kafka), embedded, logger, cancellationToken).ConfigureAwait(false);
         }
 
         await base.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -74,12 +74,15 @@ public sealed class RetrainerWorker(
     {
         var options = retrainerOptions.Value;
         var kafka = kafkaOptions.Value;
-        var bootstrap = kafka.BootstrapServers
-            ?? throw new InvalidOperationException("StreamNlp:Kafka:BootstrapServers is not set and no embedded broker was started.");
+        if (string.IsNullOrWhiteSpace(kafka.BootstrapServers))
+        {
+            throw new InvalidOperationException("StreamNlp:Kafka:BootstrapServers is not set and no embedded broker was started.");
+        }
+
         await Task.Yield();
 
         using var store = new FeedbackStore(options.DatabasePath ?? DefaultDatabasePath);
-        var registry = ModelBundleProvider.OpenRegistry(modelOptions.Value);
+        var registry = ConfiguredRegistry.Open(modelOptions.Value);
         var cacheDirectory = modelOptions.Value.CacheDirectory ?? EncoderCache.DefaultDirectory;
         var inference = new InferenceSettings(modelOptions.Value.ExecutionProvider, modelOptions.Value.IntraOpThreads);
         var files = new EncoderCache(cacheDirectory).Ensure(EncoderDescriptor.MiniLmL6V2);
@@ -94,7 +97,7 @@ public sealed class RetrainerWorker(
         RetrainerLog.Started(logger, kafka.FeedbackTopic, options.GroupId, store.DatabasePath, options.MinLabels, options.MaxWaitSeconds);
         using var stopConsuming = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         var consumeLoop = Task.Factory.StartNew(
-            () => ConsumeFeedback(store, kafka, bootstrap, options.GroupId, stopConsuming.Token),
+            () => ConsumeFeedback(store, kafka, options.GroupId, stopConsuming.Token),
             CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
         try
@@ -111,7 +114,7 @@ public sealed class RetrainerWorker(
                 {
                     if (IsDue(store, task, options))
                     {
-                        await RetrainAsync(task, store, runner, registry, kafka, bootstrap, stoppingToken).ConfigureAwait(false);
+                        await RetrainAsync(task, store, runner, registry, kafka, stoppingToken).ConfigureAwait(false);
                     }
                 }
             }
@@ -146,7 +149,7 @@ public sealed class RetrainerWorker(
     }
 
     private async Task RetrainAsync(
-        NlpTask task, FeedbackStore store, ChallengeRunner runner, ModelRegistry registry, KafkaOptions kafka, string bootstrap, CancellationToken cancellationToken)
+        NlpTask task, FeedbackStore store, ChallengeRunner runner, ModelRegistry registry, KafkaOptions kafka, CancellationToken cancellationToken)
     {
         var examples = store.All(task);
         var upTo = examples.Max(e => e.RowId);
@@ -159,8 +162,8 @@ public sealed class RetrainerWorker(
             run = result.Run;
             if (result.Decision.Promote)
             {
-                var update = ModelUpdatePublisher.CreateEvent(registry, task, result.Challenger, result.ChampionVersion, "promoted", time.GetUtcNow());
-                await ModelUpdatePublisher.PublishAsync(bootstrap, kafka.ModelsTopic, update, cancellationToken).ConfigureAwait(false);
+                var update = ModelUpdateEvents.Create(registry, task, result.Challenger, result.ChampionVersion, "promoted", time.GetUtcNow());
+                await ModelUpdatePublisher.PublishAsync(kafka, update, logger, cancellationToken).ConfigureAwait(false);
                 RetrainerLog.Published(logger, task.ToName(), update.Version, kafka.ModelsTopic);
             }
         }
@@ -177,20 +180,37 @@ public sealed class RetrainerWorker(
             (run.FinishedAt - run.StartedAt).TotalSeconds, Format(run.Champion), Format(run.Challenger), run.Reason);
     }
 
-    private void ConsumeFeedback(FeedbackStore store, KafkaOptions kafka, string bootstrap, string groupId, CancellationToken cancellationToken)
+    /// <summary>
+    /// The feedback consumer: offsets stored by us once an example is stored or dead-lettered, and committed
+    /// by the client; incremental rebalances and static membership as the enrichment worker's.
+    /// </summary>
+    public static ConsumerConfig FeedbackConsumerConfig(KafkaOptions kafka, string groupId) =>
+        KafkaClientConfigs.Consumer(kafka, groupId, "retrainer", config =>
+        {
+            config.EnableAutoOffsetStore = false;
+            config.EnableAutoCommit = true;
+            config.AutoCommitIntervalMs = 1000;
+            config.IsolationLevel = IsolationLevel.ReadCommitted;
+            config.PartitionAssignmentStrategy = PartitionAssignmentStrategy.CooperativeSticky;
+            config.GroupInstanceId = kafka.GroupInstanceId;
+        });
+
+    /// <summary>The dead-letter producer of invalid feedback (never transactional).</summary>
+    public static ProducerConfig DeadLetterProducerConfig(KafkaOptions kafka) =>
+        KafkaClientConfigs.Producer(kafka, "retrainer", config =>
+        {
+            config.LingerMs = 5;
+            config.CompressionType = CompressionType.Lz4;
+        });
+
+    private void ConsumeFeedback(FeedbackStore store, KafkaOptions kafka, string groupId, CancellationToken cancellationToken)
     {
-        var consumerConfig = KafkaClientFactory.ConsumerConfig(kafka, bootstrap);
-        consumerConfig.GroupId = groupId;
-        consumerConfig.EnableAutoCommit = true;
-        consumerConfig.ClientId = $"streamnlp-retrainer-{Environment.MachineName}";
-        var producerConfig = KafkaClientFactory.ProducerConfig(kafka, bootstrap);
-        producerConfig.TransactionalId = null;
-        using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(consumerConfig)
-            .SetErrorHandler((_, e) => RetrainerLog.KafkaError(logger, e.Reason))
-            .SetLogHandler((_, m) => KafkaLogBridge.Route(logger, m))
+        using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(FeedbackConsumerConfig(kafka, groupId))
+            .SetErrorHandler((_, e) => RetrainerLog.KafkaError(logger, KafkaSecrets.Redact(e.Reason)))
+            .RouteLogsTo(logger)
             .Build();
-        using var producer = new ProducerBuilder<byte[]?, byte[]>(producerConfig)
-            .SetLogHandler((_, m) => KafkaLogBridge.Route(logger, m))
+        using var producer = new ProducerBuilder<byte[]?, byte[]>(DeadLetterProducerConfig(kafka))
+            .RouteLogsTo(logger)
             .Build();
         consumer.Subscribe(kafka.FeedbackTopic);
         try
@@ -204,7 +224,7 @@ public sealed class RetrainerWorker(
                 }
                 catch (ConsumeException ex) when (!ex.Error.IsFatal)
                 {
-                    RetrainerLog.KafkaError(logger, ex.Error.Reason);
+                    RetrainerLog.KafkaError(logger, KafkaSecrets.Redact(ex.Error.Reason));
                     continue;
                 }
 

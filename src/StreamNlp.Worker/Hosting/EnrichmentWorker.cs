@@ -7,8 +7,12 @@ using Microsoft.Extensions.Options;
 using Polly.Registry;
 using StreamNlp.Core.Contracts;
 using StreamNlp.Core.Tasks;
+using StreamNlp.Kafka;
+using StreamNlp.Kafka.Clients;
+using StreamNlp.Kafka.Configuration;
 using StreamNlp.Kafka.Embedded;
 using StreamNlp.Kafka.Topics;
+using StreamNlp.Models.Configuration;
 using StreamNlp.Worker.Batching;
 using StreamNlp.Worker.Configuration;
 using StreamNlp.Worker.Inference;
@@ -56,15 +60,10 @@ public sealed class EnrichmentWorker(
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
         var kafka = kafkaOptions.Value;
-        if (kafka.CreateTopics && kafka.BootstrapServers is { } bootstrap)
+        KafkaLog.Settings(logger, "enrichment worker", kafka.ToString());
+        if (kafka.CreateTopics && kafka.BootstrapServers is not null)
         {
-            var specs = kafka.EffectiveInputTopics.Append(kafka.OutputTopic).Append(kafka.DeadLetterTopic)
-                .Append(kafka.ReviewTopic).Append(kafka.FeedbackTopic)
-                .Distinct(StringComparer.Ordinal)
-                .Select(t => new TopicSpec(t, kafka.Partitions))
-                .Append(new TopicSpec(kafka.ModelsTopic, 1, Compacted: true))
-                .ToList();
-            await TopicProvisioner.EnsureTopicsAsync(bootstrap, specs, embedded, cancellationToken, m => KafkaLogBridge.Route(logger, m)).ConfigureAwait(false);
+            await TopicProvisioner.EnsureTopicsAsync(kafka, ServiceTopics.Enrichment(kafka), embedded, logger, cancellationToken).ConfigureAwait(false);
         }
 
         _ = models.Current;
@@ -89,10 +88,10 @@ public sealed class EnrichmentWorker(
         using var inFlight = new SemaphoreSlim(1, 1);
         var revokeWait = TimeSpan.FromMilliseconds(Math.Min(2L * kafka.MessageTimeoutMs, 240_000));
 
-        using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(KafkaClientFactory.ConsumerConfig(kafka, bootstrap))
+        using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(EnrichmentClientConfigs.Consumer(kafka))
             .SetErrorHandler((_, e) => monitor.OnError(e))
             .SetStatisticsHandler((_, json) => monitor.OnStatistics(json))
-            .SetLogHandler((_, m) => KafkaLogBridge.Route(logger, m))
+            .RouteLogsTo(logger)
             .SetPartitionsAssignedHandler((_, parts) =>
             {
                 generations.Assigned(parts);
@@ -112,9 +111,9 @@ public sealed class EnrichmentWorker(
                 WorkerLog.PartitionsLost(logger, string.Join(",", parts.Select(p => p.TopicPartition)));
             })
             .Build();
-        using var producer = new ProducerBuilder<byte[]?, byte[]>(KafkaClientFactory.ProducerConfig(kafka, bootstrap))
+        using var producer = new ProducerBuilder<byte[]?, byte[]>(EnrichmentClientConfigs.Producer(kafka))
             .SetErrorHandler((_, e) => monitor.OnError(e))
-            .SetLogHandler((_, m) => KafkaLogBridge.Route(logger, m))
+            .RouteLogsTo(logger)
             .Build();
         var timeout = TimeSpan.FromMilliseconds(kafka.MessageTimeoutMs);
         IBatchSink sink;
@@ -128,7 +127,7 @@ public sealed class EnrichmentWorker(
             sink = new AtLeastOnceSink(producer, consumer, pipelines.GetPipeline(ResiliencePipelineKeys.Publish), hold);
         }
 
-        var maxMessageBytes = KafkaClientFactory.MaxMessageBytes(kafka);
+        var maxMessageBytes = KafkaClientConfigs.MaxMessageBytes(kafka);
         var deadLetters = new DeadLetterFactory(kafka.DeadLetterTopic, time, maxMessageBytes);
         var review = new ReviewRouter(kafka.ReviewTopic, reviewOptions.Value);
         var run = new BatchPolicy(batching.MaxBatchSize, TimeSpan.FromMilliseconds(batching.MaxWaitMs), batching.MaxBatchTokens);

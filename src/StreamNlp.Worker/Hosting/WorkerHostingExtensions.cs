@@ -7,9 +7,11 @@ using Microsoft.Extensions.Options;
 using Microsoft.ML.OnnxRuntime;
 using Polly;
 using Polly.Retry;
+using StreamNlp.Kafka.Configuration;
+using StreamNlp.Kafka.ModelUpdates;
+using StreamNlp.Models.Configuration;
 using StreamNlp.Worker.Configuration;
 using StreamNlp.Worker.Inference;
-using StreamNlp.Worker.ModelUpdates;
 
 namespace StreamNlp.Worker.Hosting;
 
@@ -26,6 +28,7 @@ public static class WorkerHostingExtensions
         services.AddStreamNlpOptions();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IModelBundleProvider, ModelBundleProvider>();
+        services.TryAddSingleton<IModelUpdateTarget>(sp => sp.GetRequiredService<IModelBundleProvider>());
         services.AddStreamNlpResilience();
         services.AddSingleton<EnrichmentWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<EnrichmentWorker>());
@@ -33,19 +36,18 @@ public static class WorkerHostingExtensions
         return builder;
     }
 
+    /// <summary>The worker's options (Kafka and model settings included), each validated at start-up; registered once.</summary>
     public static IServiceCollection AddStreamNlpOptions(this IServiceCollection services)
     {
         if (services.Any(d => d.ServiceType == typeof(StreamNlpOptionsMarker)))
         {
-            return services; // the worker and the retrainer share these; register them once
+            return services;
         }
 
         services.AddSingleton<StreamNlpOptionsMarker>();
-        services.AddOptions<KafkaOptions>().BindConfiguration(KafkaOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<IValidateOptions<KafkaOptions>, KafkaOptionsValidator>();
+        services.AddKafkaOptions();
         services.AddOptions<BatchingOptions>().BindConfiguration(BatchingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<ModelOptions>().BindConfiguration(ModelOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<IValidateOptions<ModelOptions>, ModelOptionsValidator>();
+        services.AddModelOptions();
         services.AddOptions<InputOptions>().BindConfiguration(InputOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ReviewOptions>().BindConfiguration(ReviewOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<RetryOptions>().BindConfiguration(RetryOptions.Section).ValidateDataAnnotations().ValidateOnStart();

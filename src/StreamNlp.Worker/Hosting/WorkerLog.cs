@@ -43,27 +43,6 @@ internal static partial class WorkerLog
     [LoggerMessage(EventId = 2011, Level = LogLevel.Error, Message = "Could not swap {Task} head to {To}; still serving {From}: {Reason}")]
     public static partial void HeadSwapFailed(ILogger logger, string task, string to, string from, string reason);
 
-    [LoggerMessage(EventId = 2012, Level = LogLevel.Information, Message = "Model update received: {Task} -> {Version} ({Reason})")]
-    public static partial void ModelUpdateReceived(ILogger logger, string task, string version, string reason);
-
-    [LoggerMessage(EventId = 2013, Level = LogLevel.Warning, Message = "Ignoring a malformed model-updated event at {Source}: {Reason}")]
-    public static partial void ModelUpdateMalformed(ILogger logger, string source, string reason);
-
-    [LoggerMessage(EventId = 2014, Message = "librdkafka {Facility}: {Text}")]
-    public static partial void Librdkafka(ILogger logger, LogLevel level, string facility, string text);
-
-    [LoggerMessage(EventId = 2015, Level = LogLevel.Error, Message = "Lost every Kafka broker ({Reason}); {Plan}")]
-    public static partial void BrokerLost(ILogger logger, string reason, string plan);
-
-    [LoggerMessage(EventId = 2016, Level = LogLevel.Warning, Message = "Still no Kafka broker after {Seconds:F0} s ({Errors} client errors in the last period)")]
-    public static partial void BrokerStillLost(ILogger logger, double seconds, int errors);
-
-    [LoggerMessage(EventId = 2017, Level = LogLevel.Information, Message = "Kafka broker reachable again after {Seconds:F1} s ({Errors} client errors since the last summary)")]
-    public static partial void BrokerRestored(ILogger logger, double seconds, int errors);
-
-    [LoggerMessage(EventId = 2018, Level = LogLevel.Error, Message = "Kafka client error {Code}: {Reason} ({HeldBack} more of this kind held back in the last 10 s)")]
-    public static partial void ClientError(ILogger logger, string code, string reason, int heldBack);
-
     [LoggerMessage(EventId = 2019, Level = LogLevel.Debug, Message = "Buffer at {Count} records: {Action} {Partitions} partitions")]
     public static partial void FlowControl(ILogger logger, long count, string action, int partitions);
 

@@ -2,11 +2,11 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StreamNlp.Core.Tasks;
+using StreamNlp.Models.Configuration;
 using StreamNlp.Models.Encoders;
 using StreamNlp.Models.Inference;
 using StreamNlp.Models.Registry;
 using StreamNlp.Models.Runtime;
-using StreamNlp.Worker.Configuration;
 
 namespace StreamNlp.Worker.Inference;
 
@@ -49,7 +49,7 @@ public sealed class ModelBundleProvider(IOptions<ModelOptions> options, ILogger<
 
             try
             {
-                _registry ??= OpenRegistry(options.Value);
+                _registry ??= ConfiguredRegistry.Open(options.Value);
                 var head = bundle.LoadHead(_registry, task, version, Settings(options.Value), logger);
                 Volatile.Write(ref _current, bundle.WithHead(head));
                 old.Dispose(); // no batch is in flight: the loop calls this between batches
@@ -64,42 +64,6 @@ public sealed class ModelBundleProvider(IOptions<ModelOptions> options, ILogger<
         return swaps;
     }
 
-    /// <summary>The folder of models shipped with the application (read-only: only ever copied from).</summary>
-    public static string DefaultModelsDirectory => Path.Combine(AppContext.BaseDirectory, "models");
-
-    /// <summary>The registry used when none is configured: <c>$XDG_DATA_HOME/streamnlp/models</c> or <c>~/.local/share/streamnlp/models</c>.</summary>
-    public static string DefaultRegistryDirectory
-    {
-        get
-        {
-            var xdg = Environment.GetEnvironmentVariable("XDG_DATA_HOME");
-            var root = string.IsNullOrWhiteSpace(xdg)
-                ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "share")
-                : xdg;
-            return Path.Combine(root, "streamnlp", "models");
-        }
-    }
-
-    /// <summary>
-    /// Opens the configured registry (default <see cref="DefaultRegistryDirectory"/>), creating it and
-    /// seeding every task it lacks from the models shipped with the application. The registry is
-    /// writable: the retrainer adds versions to it, so it never lives inside the application folder.
-    /// </summary>
-    public static ModelRegistry OpenRegistry(ModelOptions options)
-    {
-        var registry = new ModelRegistry(string.IsNullOrWhiteSpace(options.Directory) ? DefaultRegistryDirectory : options.Directory);
-        Directory.CreateDirectory(registry.Root);
-        if (Directory.Exists(DefaultModelsDirectory) && !SamePath(registry.Root, DefaultModelsDirectory))
-        {
-            registry.SeedFrom(new ModelRegistry(DefaultModelsDirectory));
-        }
-
-        return registry;
-    }
-
-    private static bool SamePath(string a, string b) =>
-        string.Equals(Path.GetFullPath(a).TrimEnd(Path.DirectorySeparatorChar), Path.GetFullPath(b).TrimEnd(Path.DirectorySeparatorChar), StringComparison.Ordinal);
-
     /// <summary>
     /// Loads every model file once; whatever goes wrong (a graph ONNX Runtime cannot load although its
     /// SHA-256 matches the manifest, a registry folder that cannot be created or read) becomes a
@@ -109,22 +73,19 @@ public sealed class ModelBundleProvider(IOptions<ModelOptions> options, ILogger<
     {
         try
         {
-            var registry = OpenRegistry(options);
+            var registry = ConfiguredRegistry.Open(options);
             var cache = new EncoderCache(options.CacheDirectory ?? EncoderCache.DefaultDirectory);
             return ModelBundle.Load(registry, cache, Settings(options), logger);
         }
         catch (Microsoft.ML.OnnxRuntime.OnnxRuntimeException ex)
         {
-            throw new ModelIntegrityException($"ONNX Runtime could not load a model of the registry {RegistryPath(options)}: {ex.Message}");
+            throw new ModelIntegrityException($"ONNX Runtime could not load a model of the registry {ConfiguredRegistry.PathOf(options)}: {ex.Message}");
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new ModelIntegrityException($"the model registry {RegistryPath(options)} or the encoder cache could not be used: {ex.Message}");
+            throw new ModelIntegrityException($"the model registry {ConfiguredRegistry.PathOf(options)} or the encoder cache could not be used: {ex.Message}");
         }
     }
-
-    private static string RegistryPath(ModelOptions options) =>
-        string.IsNullOrWhiteSpace(options.Directory) ? DefaultRegistryDirectory : options.Directory;
 
     private static InferenceSettings Settings(ModelOptions options) => new(options.ExecutionProvider, options.IntraOpThreads);
 

@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
+using StreamNlp.Kafka.Clients;
 using StreamNlp.Worker.Hosting;
 
 namespace StreamNlp.Worker.Ingestion;

@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Confluent.Kafka;
+using StreamNlp.Kafka.Clients;
+using StreamNlp.Kafka.DeadLetters;
 using StreamNlp.Worker.Ingestion;
 
 namespace StreamNlp.Worker.Publishing;
@@ -17,7 +19,7 @@ namespace StreamNlp.Worker.Publishing;
 public sealed class DeadLetterFactory(string deadLetterTopic, TimeProvider time, int maxMessageBytes = DeadLetterFactory.DefaultMaxMessageBytes)
 {
     /// <summary>librdkafka's default <c>message.max.bytes</c>.</summary>
-    public const int DefaultMaxMessageBytes = 1_000_000;
+    public const int DefaultMaxMessageBytes = KafkaClientConfigs.DefaultMaxMessageBytes;
 
     /// <summary>Room for the record's framing (lengths, attributes, timestamps) that librdkafka counts against the limit.</summary>
     private const int RecordOverhead = 1024;

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net.Sockets;
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
+using Microsoft.Extensions.Logging.Abstractions;
 using StreamNlp.Kafka.Embedded;
 using StreamNlp.Kafka.Topics;
 using Xunit.Abstractions;
@@ -104,8 +105,8 @@ public sealed class EmbeddedKafkaClusterTests(KafkaBrokerFixture broker, ITestOu
         var plain = new TopicSpec(NewTopicName(), 2);
         var compacted = new TopicSpec(NewTopicName(), 1, Compacted: true);
 
-        await TopicProvisioner.EnsureTopicsAsync(broker.BootstrapServers, [plain, compacted], broker.Embedded, CancellationToken.None);
-        await TopicProvisioner.EnsureTopicsAsync(broker.BootstrapServers, [plain, compacted], broker.Embedded, CancellationToken.None);
+        await TopicProvisioner.EnsureTopicsAsync(broker.Options, [plain, compacted], broker.Embedded, NullLogger.Instance, CancellationToken.None);
+        await TopicProvisioner.EnsureTopicsAsync(broker.Options, [plain, compacted], broker.Embedded, NullLogger.Instance, CancellationToken.None);
 
         using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = broker.BootstrapServers }).Build();
         Assert.Equal(2, admin.GetMetadata(plain.Name, MetadataTimeout).Topics.Single().Partitions.Count);

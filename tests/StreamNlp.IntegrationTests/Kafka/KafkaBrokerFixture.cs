@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using StreamNlp.Kafka.Configuration;
 using StreamNlp.Kafka.Embedded;
 using StreamNlp.Kafka.Topics;
 using Testcontainers.Kafka;
@@ -62,8 +64,11 @@ public sealed class KafkaBrokerFixture : IAsyncLifetime
         };
     }
 
+    /// <summary>Settings for clients of this broker (plaintext, as both the mock and the test container speak).</summary>
+    public KafkaOptions Options => new() { BootstrapServers = BootstrapServers };
+
     public Task CreateTopicAsync(string name, int partitions) =>
-        TopicProvisioner.EnsureTopicsAsync(BootstrapServers, [new TopicSpec(name, partitions)], Embedded, CancellationToken.None);
+        TopicProvisioner.EnsureTopicsAsync(Options, [new TopicSpec(name, partitions)], Embedded, NullLogger.Instance, CancellationToken.None);
 
     /// <summary>One line for test output: which broker, where, and why not Docker.</summary>
     public string Describe() =>

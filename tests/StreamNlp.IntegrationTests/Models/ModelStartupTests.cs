@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using StreamNlp.Models.Registry;
-using StreamNlp.Worker.Configuration;
+using StreamNlp.Models.Configuration;
 using StreamNlp.Worker.Inference;
 
 namespace StreamNlp.IntegrationTests.Models;

@@ -9,7 +9,7 @@ using StreamNlp.IntegrationTests.Worker;
 using StreamNlp.Models.Registry;
 using StreamNlp.Retrainer.Benchmarks;
 using StreamNlp.Retrainer.Storage;
-using StreamNlp.Worker.Publishing;
+using StreamNlp.Kafka.DeadLetters;
 using Xunit.Abstractions;
 
 namespace StreamNlp.IntegrationTests.Retrainer;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Confluent.Kafka;
-using StreamNlp.Worker.Publishing;
+using StreamNlp.Kafka.DeadLetters;
 
 namespace StreamNlp.IntegrationTests.Worker;
 

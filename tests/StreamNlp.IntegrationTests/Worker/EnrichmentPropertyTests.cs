@@ -10,6 +10,8 @@ using StreamNlp.Core.Contracts;
 using StreamNlp.Models.Runtime;
 using StreamNlp.Tests.Shared;
 using StreamNlp.Worker.Batching;
+using StreamNlp.Kafka.DeadLetters;
+using StreamNlp.Models.Configuration;
 using StreamNlp.Worker.Configuration;
 using StreamNlp.Worker.Inference;
 using StreamNlp.Worker.Ingestion;

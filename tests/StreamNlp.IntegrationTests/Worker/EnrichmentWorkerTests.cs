@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using StreamNlp.IntegrationTests.Kafka;
-using StreamNlp.Worker.Publishing;
+using StreamNlp.Kafka.DeadLetters;
 using Xunit.Abstractions;
 
 namespace StreamNlp.IntegrationTests.Worker;

@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using StreamNlp.IntegrationTests.Kafka;
-using StreamNlp.Worker.Publishing;
+using StreamNlp.Kafka.DeadLetters;
 using Xunit.Abstractions;
 
 namespace StreamNlp.IntegrationTests.Worker;

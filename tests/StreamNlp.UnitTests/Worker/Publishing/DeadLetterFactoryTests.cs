@@ -3,6 +3,7 @@ using System.Text;
 using Confluent.Kafka;
 using Microsoft.Extensions.Time.Testing;
 using StreamNlp.Core.Contracts;
+using StreamNlp.Kafka.DeadLetters;
 using StreamNlp.Worker.Ingestion;
 using StreamNlp.Worker.Publishing;
 

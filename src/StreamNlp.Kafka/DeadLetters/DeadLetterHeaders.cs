@@ -1,4 +1,4 @@
-namespace StreamNlp.Worker.Publishing;
+namespace StreamNlp.Kafka.DeadLetters;
 
 /// <summary>Headers a dead letter carries besides the input's own.</summary>
 public static class DeadLetterHeaders

@@ -1,8 +1,9 @@
 using Confluent.Kafka;
 using Microsoft.Extensions.Time.Testing;
-using StreamNlp.Worker.Hosting;
+using StreamNlp.Kafka.Clients;
+using StreamNlp.UnitTests.Logging;
 
-namespace StreamNlp.UnitTests.Worker.Hosting;
+namespace StreamNlp.UnitTests.Kafka.Clients;
 
 public sealed class BrokerConnectionMonitorTests
 {

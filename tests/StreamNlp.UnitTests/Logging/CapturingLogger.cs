@@ -1,11 +1,12 @@
 using Microsoft.Extensions.Logging;
 
-namespace StreamNlp.UnitTests.Worker.Hosting;
+namespace StreamNlp.UnitTests.Logging;
 
-/// <summary>Keeps every formatted log line, so tests can count and read them.</summary>
+/// <summary>Keeps every formatted log line (and the values of its structured state), so tests can count and read them.</summary>
 public sealed class CapturingLogger : ILogger
 {
     private readonly List<(LogLevel Level, string Message)> _lines = [];
+    private readonly List<string> _values = [];
 
     public IReadOnlyList<(LogLevel Level, string Message)> Lines
     {
@@ -14,6 +15,18 @@ public sealed class CapturingLogger : ILogger
             lock (_lines)
             {
                 return [.. _lines];
+            }
+        }
+    }
+
+    /// <summary>Every structured value of every line, as text (what a structured sink would write besides the message).</summary>
+    public IReadOnlyList<string> Values
+    {
+        get
+        {
+            lock (_lines)
+            {
+                return [.. _values];
             }
         }
     }
@@ -28,6 +41,10 @@ public sealed class CapturingLogger : ILogger
         lock (_lines)
         {
             _lines.Add((logLevel, formatter(state, exception)));
+            if (state is IEnumerable<KeyValuePair<string, object?>> pairs)
+            {
+                _values.AddRange(pairs.Select(p => Convert.ToString(p.Value, System.Globalization.CultureInfo.InvariantCulture) ?? ""));
+            }
         }
     }
 }

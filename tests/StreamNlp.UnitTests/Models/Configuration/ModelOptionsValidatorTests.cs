@@ -1,6 +1,6 @@
-using StreamNlp.Worker.Configuration;
+using StreamNlp.Models.Configuration;
 
-namespace StreamNlp.UnitTests.Worker.Configuration;
+namespace StreamNlp.UnitTests.Models.Configuration;
 
 public sealed class ModelOptionsValidatorTests
 {

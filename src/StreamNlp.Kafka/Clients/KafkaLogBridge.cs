@@ -2,14 +2,17 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
+using StreamNlp.Kafka.Configuration;
 
-namespace StreamNlp.Worker.Hosting;
+namespace StreamNlp.Kafka.Clients;
 
 /// <summary>
 /// Routes librdkafka's own log lines, which it otherwise prints raw on stderr, into our logger:
 /// errors and worse as warnings, the rest as debug. Every Kafka client the services build uses it.
 /// Warnings are rate-limited per client and facility (one line per 10 s, with the count held back):
 /// without a broker librdkafka logs every reconnect attempt, tens of lines a second per client.
+/// Every line passes through <see cref="KafkaSecrets.Redact"/> first, so no password gets out, whatever
+/// librdkafka's debug contexts print.
 /// </summary>
 public static class KafkaLogBridge
 {
@@ -17,9 +20,15 @@ public static class KafkaLogBridge
 
     public static void Route(ILogger logger, LogMessage message)
     {
+        ArgumentNullException.ThrowIfNull(logger);
+        ArgumentNullException.ThrowIfNull(message);
         if (message.Level > SyslogLevel.Error)
         {
-            WorkerLog.Librdkafka(logger, LogLevel.Debug, message.Facility, message.Message);
+            if (logger.IsEnabled(LogLevel.Debug))
+            {
+                KafkaLog.Librdkafka(logger, LogLevel.Debug, message.Facility, KafkaSecrets.Redact(message.Message));
+            }
+
             return;
         }
 
@@ -48,8 +57,9 @@ public static class KafkaLogBridge
             });
         if (emit)
         {
-            var text = held == 0 ? message.Message : $"{message.Message} ({held} similar lines held back in the last 10 s)";
-            WorkerLog.Librdkafka(logger, LogLevel.Warning, message.Facility, text);
+            var line = KafkaSecrets.Redact(message.Message);
+            var text = held == 0 ? line : $"{line} ({held} similar lines held back in the last 10 s)";
+            KafkaLog.Librdkafka(logger, LogLevel.Warning, message.Facility, text);
         }
     }
 }

@@ -1,7 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using StreamNlp.Models.Runtime;
 
-namespace StreamNlp.Worker.Configuration;
+namespace StreamNlp.Models.Configuration;
 
 /// <summary>Model settings, section <c>StreamNlp:Models</c>.</summary>
 public sealed class ModelOptions

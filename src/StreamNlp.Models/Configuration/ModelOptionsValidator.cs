@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace StreamNlp.Worker.Configuration;
+namespace StreamNlp.Models.Configuration;
 
 /// <summary>Path checks of <see cref="ModelOptions"/>, so a wrong folder stops start-up naming the setting.</summary>
 public sealed class ModelOptionsValidator : IValidateOptions<ModelOptions>

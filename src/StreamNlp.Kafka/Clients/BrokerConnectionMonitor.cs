@@ -1,8 +1,9 @@
 using System.Text.Json;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
+using StreamNlp.Kafka.Configuration;
 
-namespace StreamNlp.Worker.Hosting;
+namespace StreamNlp.Kafka.Clients;
 
 /// <summary>
 /// Turns librdkafka's stream of connection errors into state changes. Losing every broker is logged
@@ -11,7 +12,7 @@ namespace StreamNlp.Worker.Hosting;
 /// errors are logged at most once per 10 s per error code, with the count of the ones held back.
 /// Recovery shows in librdkafka's statistics (a broker in state UP) or in any consumed record.
 /// When <c>exitAfter</c> is positive, <see cref="ExitDeadlinePassed"/> says the broker has been away
-/// that long, and the worker stops with a non-zero exit code.
+/// that long (the enrichment worker then stops with a non-zero exit code).
 /// </summary>
 public sealed class BrokerConnectionMonitor(ILogger logger, TimeProvider time, TimeSpan exitAfter)
 {
@@ -61,7 +62,7 @@ public sealed class BrokerConnectionMonitor(ILogger logger, TimeProvider time, T
                 _downSince = now;
                 _lastSummary = now;
                 _errorsSinceSummary = 0;
-                WorkerLog.BrokerLost(logger, error.Reason,
+                KafkaLog.BrokerLost(logger, KafkaSecrets.Redact(error.Reason),
                     exitAfter > TimeSpan.Zero ? $"exiting after {exitAfter.TotalSeconds:F0} s without one" : "waiting for it");
                 return;
             }
@@ -81,7 +82,7 @@ public sealed class BrokerConnectionMonitor(ILogger logger, TimeProvider time, T
             }
 
             _otherErrors[error.Code] = (now, 0);
-            WorkerLog.ClientError(logger, error.Code.ToString(), error.Reason, heldBack);
+            KafkaLog.ClientError(logger, error.Code.ToString(), KafkaSecrets.Redact(error.Reason), heldBack);
         }
     }
 
@@ -108,7 +109,7 @@ public sealed class BrokerConnectionMonitor(ILogger logger, TimeProvider time, T
             }
 
             _down = false;
-            WorkerLog.BrokerRestored(logger, time.GetElapsedTime(_downSince).TotalSeconds, _errorsSinceSummary);
+            KafkaLog.BrokerRestored(logger, time.GetElapsedTime(_downSince).TotalSeconds, _errorsSinceSummary);
         }
     }
 
@@ -154,7 +155,7 @@ public sealed class BrokerConnectionMonitor(ILogger logger, TimeProvider time, T
             return;
         }
 
-        WorkerLog.BrokerStillLost(logger, time.GetElapsedTime(_downSince, now).TotalSeconds, _errorsSinceSummary);
+        KafkaLog.BrokerStillLost(logger, time.GetElapsedTime(_downSince, now).TotalSeconds, _errorsSinceSummary);
         _lastSummary = now;
         _errorsSinceSummary = 0;
     }

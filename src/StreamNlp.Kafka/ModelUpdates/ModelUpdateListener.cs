@@ -5,48 +5,43 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StreamNlp.Core.Contracts;
 using StreamNlp.Core.Tasks;
-using StreamNlp.Worker.Configuration;
-using StreamNlp.Worker.Hosting;
-using StreamNlp.Worker.Inference;
+using StreamNlp.Kafka.Clients;
+using StreamNlp.Kafka.Configuration;
 
-namespace StreamNlp.Worker.ModelUpdates;
+namespace StreamNlp.Kafka.ModelUpdates;
 
 /// <summary>
 /// Follows the compacted models topic from its beginning (so a worker that starts after a promotion
-/// still learns of it) and asks the model provider to serve each announced version. The swap itself
-/// happens in the batch loop, between batches, so no record is lost or processed twice by it.
+/// still learns of it) and asks the <see cref="IModelUpdateTarget"/> (the worker's model provider) to serve
+/// each announced version. The worker swaps heads in its batch loop, between batches, so no record is lost
+/// or processed twice by it.
 /// Every worker instance reads every event: its group id is unique and it never commits.
 /// </summary>
 public sealed class ModelUpdateListener(
     IOptions<KafkaOptions> kafkaOptions,
-    IModelBundleProvider models,
+    IModelUpdateTarget models,
     ILogger<ModelUpdateListener> logger) : BackgroundService
 {
+    /// <summary>A group of its own (every instance reads every event), never committing.</summary>
+    public static ConsumerConfig ConsumerConfig(KafkaOptions kafka) =>
+        KafkaClientConfigs.Consumer(kafka, $"streamnlp-models-{Environment.MachineName}-{Guid.NewGuid():N}", "models",
+            config => config.EnableAutoCommit = false);
+
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.Factory.StartNew(() => Listen(stoppingToken), stoppingToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
     private void Listen(CancellationToken stoppingToken)
     {
         var kafka = kafkaOptions.Value;
-        if (kafka.BootstrapServers is not { } bootstrap)
+        if (string.IsNullOrWhiteSpace(kafka.BootstrapServers))
         {
             return;
         }
 
-        var config = new ConsumerConfig { BootstrapServers = bootstrap };
-        foreach (var (key, value) in kafka.Consumer)
-        {
-            config.Set(key, value); // security settings and the like
-        }
-
-        config.AutoOffsetReset = AutoOffsetReset.Earliest;
-        config.EnablePartitionEof = false;
-        config.GroupId = $"streamnlp-models-{Environment.MachineName}-{Guid.NewGuid():N}";
-        config.EnableAutoCommit = false;
         var monitor = new BrokerConnectionMonitor(logger, TimeProvider.System, TimeSpan.Zero); // one line per state change, not per error
-        using var consumer = new ConsumerBuilder<string?, byte[]?>(config)
+        using var consumer = new ConsumerBuilder<string?, byte[]?>(ConsumerConfig(kafka))
             .SetErrorHandler((_, e) => monitor.OnError(e))
-            .SetLogHandler((_, m) => KafkaLogBridge.Route(logger, m))
+            .RouteLogsTo(logger)
             .Build();
         consumer.Subscribe(kafka.ModelsTopic);
         try
@@ -92,17 +87,17 @@ public sealed class ModelUpdateListener(
         }
         catch (JsonException ex)
         {
-            WorkerLog.ModelUpdateMalformed(logger, source, ex.Message);
+            KafkaLog.ModelUpdateMalformed(logger, source, ex.Message);
             return;
         }
 
         if (update is null || update.Type != ModelUpdatedEvent.EventType || !NlpTaskNames.TryParse(update.Task, out var task) || string.IsNullOrWhiteSpace(update.Version))
         {
-            WorkerLog.ModelUpdateMalformed(logger, source, "not a model-updated event with a known task and a version");
+            KafkaLog.ModelUpdateMalformed(logger, source, "not a model-updated event with a known task and a version");
             return;
         }
 
-        WorkerLog.ModelUpdateReceived(logger, task.ToName(), update.Version, update.Reason);
+        KafkaLog.ModelUpdateReceived(logger, task.ToName(), update.Version, update.Reason);
         models.RequestUpdate(task, update.Version);
     }
 }

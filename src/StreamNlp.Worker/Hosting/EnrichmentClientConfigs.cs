@@ -1,0 +1,40 @@
+using Confluent.Kafka;
+using StreamNlp.Kafka.Clients;
+using StreamNlp.Kafka.Configuration;
+
+namespace StreamNlp.Worker.Hosting;
+
+/// <summary>
+/// What the enrichment worker asks of its two clients on top of <see cref="KafkaClientConfigs"/> (which
+/// supplies brokers, security and the operator's extra properties).
+/// </summary>
+public static class EnrichmentClientConfigs
+{
+    public static ConsumerConfig Consumer(KafkaOptions kafka) =>
+        KafkaClientConfigs.Consumer(kafka, kafka.GroupId, "worker", config =>
+        {
+            // Offsets are stored by us only after the output is acknowledged; the client then commits
+            // what was stored (periodically and on close). In exactly-once mode the transaction commits them.
+            config.EnableAutoOffsetStore = false;
+            config.EnableAutoCommit = !kafka.ExactlyOnce;
+            config.AutoCommitIntervalMs = 1000;
+            config.IsolationLevel = IsolationLevel.ReadCommitted;
+            // Incremental rebalances: a join or leave moves only the partitions that change owner; the
+            // others keep flowing. The worker's revoke handler finishes and commits the batch in flight.
+            config.PartitionAssignmentStrategy = PartitionAssignmentStrategy.CooperativeSticky;
+            config.GroupInstanceId = kafka.GroupInstanceId;
+            // Broker states for the connection monitor (a recovered broker sends no other signal).
+            config.StatisticsIntervalMs = 5000;
+        });
+
+    public static ProducerConfig Producer(KafkaOptions kafka) =>
+        KafkaClientConfigs.Producer(kafka, "worker", config =>
+        {
+            config.LingerMs = 5;
+            config.CompressionType = CompressionType.Lz4;
+            if (kafka.ExactlyOnce)
+            {
+                config.TransactionalId = $"{kafka.GroupId}-{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid():N}";
+            }
+        });
+}

@@ -167,6 +167,7 @@ internal static class EnrichBenchmark
         {
             ["StreamNlp:Models:Directory"] = Path.Combine(root, "models"),
             ["StreamNlp:Retrainer:Enabled"] = "false",
+            ["StreamNlp:Http:Port"] = "0",
             ["StreamNlp:Batching:MaxBatchSize"] = batchSize.ToString(CultureInfo.InvariantCulture),
             ["Logging:LogLevel:Default"] = "Warning",
         };

@@ -63,6 +63,7 @@ internal static class BenchCommand
             ["StreamNlp:Retrainer:DatabasePath"] = Path.Combine(root, "feedback.db"),
             ["StreamNlp:Retrainer:MinLabels"] = count.ToString(CultureInfo.InvariantCulture),
             ["StreamNlp:Retrainer:CheckIntervalSeconds"] = "0.2",
+            ["StreamNlp:Http:Port"] = "0",
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:StreamNlp.Retrainer"] = "Information",
         };

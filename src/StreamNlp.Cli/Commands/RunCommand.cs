@@ -28,10 +28,11 @@ internal static class RunCommand
         var partitions = new Option<int?>("--partitions") { Description = "Partitions of the topics created at start (StreamNlp:Kafka:Partitions, default 4)." };
         var retrainer = RetrainerCommand.RetrainerOptions();
         var noRetrainer = new Option<bool>("--no-retrainer") { Description = "Run only the enrichment worker, not the retraining worker." };
+        var httpPort = new Option<int?>("--http-port") { Description = "Port of the HTTP endpoint (/healthz, /readyz); 0 turns it off. Default StreamNlp:Http:Port (8080)." };
 
         var command = new Command("run", "Run the enrichment worker and the retrainer (embedded Kafka broker unless one is configured).")
         {
-            bootstrap, bootstrapFile, models, brokers, partitions, noRetrainer,
+            bootstrap, bootstrapFile, models, brokers, partitions, noRetrainer, httpPort,
         };
         foreach (var option in retrainer.All)
         {
@@ -49,6 +50,11 @@ internal static class RunCommand
             if (parse.GetValue(partitions) is { } p)
             {
                 overrides[$"{KafkaOptions.Section}:Partitions"] = p.ToString(CultureInfo.InvariantCulture);
+            }
+
+            if (parse.GetValue(httpPort) is { } port)
+            {
+                overrides["StreamNlp:Http:Port"] = port.ToString(CultureInfo.InvariantCulture);
             }
 
             if (parse.GetValue(noRetrainer))

@@ -42,6 +42,7 @@ public sealed class EnrichmentWorker(
     TimeProvider time,
     ILogger<EnrichmentWorker> logger,
     IHostApplicationLifetime lifetime,
+    Health.WorkerHealth health,
     EmbeddedKafkaCluster? embedded = null) : BackgroundService
 {
     private long _processed;
@@ -67,6 +68,7 @@ public sealed class EnrichmentWorker(
         }
 
         _ = models.Current;
+        health.ModelsLoaded();
         await base.StartAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -79,6 +81,7 @@ public sealed class EnrichmentWorker(
         var bundle = models.Current;
         var batching = batchingOptions.Value;
         var monitor = new BrokerConnectionMonitor(logger, time, TimeSpan.FromSeconds(kafka.BrokerLossExitSeconds));
+        health.TrackBroker(() => monitor.IsBrokerReachable);
         var generations = new PartitionGenerations();
         var buffer = new BufferGauge(batching.ChannelCapacity);
         var hold = new RebalanceHold(time);
@@ -95,6 +98,7 @@ public sealed class EnrichmentWorker(
             .SetPartitionsAssignedHandler((_, parts) =>
             {
                 generations.Assigned(parts);
+                health.Assignment(generations.OwnedCount);
                 hold.End();
                 monitor.OnAlive();
                 WorkerLog.PartitionsAssigned(logger, string.Join(",", parts));
@@ -102,11 +106,13 @@ public sealed class EnrichmentWorker(
             .SetPartitionsRevokedHandler((c, parts) =>
             {
                 OnRevoked(c, [.. parts.Select(p => p.TopicPartition)], generations, inFlight, revokeWait, kafka.ExactlyOnce);
+                health.Assignment(generations.OwnedCount);
                 hold.End();
             })
             .SetPartitionsLostHandler((_, parts) =>
             {
                 generations.Revoked(parts.Select(p => p.TopicPartition));
+                health.Assignment(generations.OwnedCount);
                 hold.End();
                 WorkerLog.PartitionsLost(logger, string.Join(",", parts.Select(p => p.TopicPartition)));
             })
@@ -137,7 +143,7 @@ public sealed class EnrichmentWorker(
         // With grouping, the batcher gathers a window (count and time only); the enricher cuts it into runs.
         var window = grouping is null ? run : new BatchPolicy(Math.Max(batching.LengthWindow, batching.MaxBatchSize), run.MaxWait, int.MaxValue);
         var batcher = new MicroBatcher<ConsumedInput>(channel.Reader, window, static i => Math.Max(1, i.TokenCount), time);
-        var reader = new InputReader(consumer, channel.Writer, buffer, generations, monitor,
+        var reader = new InputReader(consumer, channel.Writer, buffer, generations, monitor, health,
             new InputPreparation(bundle.Tokenizer, modelOptions.Value.MaxTokens, inputOptions.Value.MaxMessageBytes), logger);
 
         consumer.Subscribe(kafka.EffectiveInputTopics);

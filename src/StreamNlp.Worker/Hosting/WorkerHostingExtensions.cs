@@ -30,8 +30,14 @@ public static class WorkerHostingExtensions
         services.TryAddSingleton<IModelBundleProvider, ModelBundleProvider>();
         services.TryAddSingleton<IModelUpdateTarget>(sp => sp.GetRequiredService<IModelBundleProvider>());
         services.AddStreamNlpResilience();
+        services.TryAddSingleton<Health.WorkerHealth>();
+        services.AddOptions<Http.HttpOptions>().BindConfiguration(Http.HttpOptions.Section).ValidateDataAnnotations()
+            .Validate(o => System.Net.IPAddress.TryParse(o.BindAddress, out _), "StreamNlp:Http:BindAddress must be an IP address (127.0.0.1, 0.0.0.0, ::).")
+            .ValidateOnStart();
         services.AddSingleton<EnrichmentWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<EnrichmentWorker>());
+        services.AddSingleton<Http.HttpEndpoint>();
+        services.AddHostedService(sp => sp.GetRequiredService<Http.HttpEndpoint>());
         services.AddHostedService<ModelUpdateListener>();
         return builder;
     }

@@ -19,6 +19,7 @@ public sealed class InputReader(
     BufferGauge buffer,
     PartitionGenerations generations,
     BrokerConnectionMonitor monitor,
+    Health.WorkerHealth health,
     InputPreparation preparation,
     ILogger logger)
 {
@@ -34,6 +35,7 @@ public sealed class InputReader(
             {
                 paused = ApplyFlowControl(paused);
                 monitor.Tick();
+                health.Polled();
                 if (monitor.ExitDeadlinePassed)
                 {
                     throw new BrokerUnavailableException(monitor.ExitAfter);

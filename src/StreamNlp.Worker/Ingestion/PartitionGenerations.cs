@@ -17,6 +17,9 @@ public sealed class PartitionGenerations
     private long _next;
     private int _assignmentChanged;
 
+    /// <summary>Partitions owned now.</summary>
+    public int OwnedCount => _owned.Count;
+
     /// <summary>The current generation of <paramref name="partition"/>.</summary>
     public long Current(TopicPartition partition) => _generations.GetValueOrDefault(partition);
 

@@ -80,6 +80,7 @@ internal sealed class WorkerProcess : IDisposable
             ["StreamNlp__Kafka__ModelsTopic"] = topics.Models,
             // A mock cluster owned by another process answers no admin requests: the test creates the topics.
             ["StreamNlp__Kafka__CreateTopics"] = "false",
+            ["StreamNlp__Http__Port"] = "0",
             ["StreamNlp__Kafka__Consumer__session.timeout.ms"] = "2000",
             ["StreamNlp__Kafka__Consumer__heartbeat.interval.ms"] = "500",
         };

@@ -49,6 +49,7 @@ internal sealed class WorkerTestHost : IAsyncDisposable
             ["StreamNlp:Models:Directory"] = SharedModels,
             ["StreamNlp:Batching:MaxWaitMs"] = "10",
             ["StreamNlp:Retry:BaseDelayMs"] = "10",
+            ["StreamNlp:Http:Port"] = "0", // several hosts run at once; HealthEndpointTests opens one on a free port
         };
         if (broker.Embedded is not null)
         {
@@ -64,7 +65,7 @@ internal sealed class WorkerTestHost : IAsyncDisposable
         }
 
         builder.Configuration.AddInMemoryCollection(values);
-        builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Information);
+        builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
         builder.AddEnrichmentWorker();
         if (withRetrainer)

@@ -86,9 +86,9 @@ internal sealed record EnrichBenchReport
         var worker = WorkerPadding is { } w
             ? $"worker's batches {w.Waste:0.00} ({w.Batches} batches, {w.PaddedTokens} padded / {w.RealTokens} real tokens, from the backlog's output); "
             : "worker's batches not observed; ";
-        output.WriteLine($"5. padding waste (padded ÷ real tokens): {worker}in-process batches (arrival order) {e.Padding.Waste:0.00}");
+        output.WriteLine($"5. padding waste (padded ÷ real tokens): {worker}in-process runs {e.Padding.Waste:0.00}");
         var stages = Stages is { } s
-            ? $"worker per batch: inference ≈ {s.InferenceMsPerBatch:0} ms, deliver ≈ {s.DeliverMsPerBatch:0} ms, batch loop busy {s.BusyShare * 100:0}% of the interval " +
+            ? $"worker per window (its encoder runs, then one delivery): inference ≈ {s.InferenceMsPerBatch:0} ms, deliver ≈ {s.DeliverMsPerBatch:0} ms, batch loop busy {s.BusyShare * 100:0}% of the interval " +
               $"({s.MatchedBatches} batches, from the worker's batch log and processedAt)"
             : "worker's batch log not observed";
         output.WriteLine($"6. stages: tokenize {e.TokenizeSeconds * 1000 / Math.Max(1, e.Texts):0.00} ms/text (in process); " +

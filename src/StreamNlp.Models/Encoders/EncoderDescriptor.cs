@@ -34,4 +34,35 @@ public sealed record EncoderDescriptor(
 
     /// <summary>Short identity used in manifests and enriched records, e.g. <c>all-MiniLM-L6-v2@1a2b3c4d</c>.</summary>
     public string Version => $"{Name}@{ModelSha256[..Math.Min(8, ModelSha256.Length)]}";
+
+    /// <summary>Precision of this graph's weight MatMuls.</summary>
+    public EncoderPrecision Precision { get; init; } = EncoderPrecision.Fp32;
+
+    /// <summary>
+    /// For a derived graph (the int8 encoder), the SHA-256 of the fp32 graph it was computed from;
+    /// null for a graph taken as published.
+    /// </summary>
+    public string? DerivedFromSha256 { get; init; }
+
+    /// <summary>
+    /// The encoder identity a head's manifest must name: the fp32 weights the head was trained on. An
+    /// int8 derivative serves heads of its source encoder, since quantization approximates the same
+    /// weights (docs/INT8.md measures how closely); a different encoder never does.
+    /// </summary>
+    public string HeadEncoderSha256 => DerivedFromSha256 ?? ModelSha256;
+
+    /// <summary>
+    /// The descriptor of the int8 graph derived from this one, whose file has SHA-256 <paramref name="int8Sha256"/>:
+    /// named <c>&lt;name&gt;-int8</c>, so enriched records show <c>all-MiniLM-L6-v2-int8@&lt;sha8&gt;</c>.
+    /// </summary>
+    public EncoderDescriptor Int8Derivative(string int8Sha256) =>
+        Precision != EncoderPrecision.Fp32
+            ? throw new InvalidOperationException($"{Version} is already a {Precision} derivative.")
+            : this with
+            {
+                Name = $"{Name}-int8",
+                ModelSha256 = int8Sha256,
+                DerivedFromSha256 = ModelSha256,
+                Precision = EncoderPrecision.Int8,
+            };
 }

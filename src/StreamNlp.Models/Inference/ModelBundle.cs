@@ -50,8 +50,9 @@ public sealed class ModelBundle : IDisposable
             .ToDictionary();
 
     /// <summary>
-    /// Loads the encoder (from the verified cache) and the current head of every task in
-    /// <paramref name="registry"/>; refuses heads whose files or encoder do not match their manifest.
+    /// Loads the encoder (from the verified cache, at <see cref="InferenceSettings.Precision"/>) and the current
+    /// head of every task in <paramref name="registry"/>; refuses heads whose files or encoder do not match
+    /// their manifest. An int8 encoder serves heads trained on the fp32 encoder it was derived from.
     /// </summary>
     public static ModelBundle Load(
         ModelRegistry registry,
@@ -62,7 +63,7 @@ public sealed class ModelBundle : IDisposable
     {
         logger ??= NullLogger.Instance;
         var sessions = new SessionFactory(settings, logger);
-        var files = encoderCache.Ensure(EncoderDescriptor.MiniLmL6V2);
+        var files = encoderCache.Ensure(EncoderDescriptor.MiniLmL6V2, settings.Precision);
         var tokenizer = new TextTokenizer(files.VocabularyPath, files.Descriptor.Uncased);
         var encoder = new EncoderSession(files, sessions);
         var heads = new Dictionary<NlpTask, TaskHead>();
@@ -73,7 +74,7 @@ public sealed class ModelBundle : IDisposable
                 var version = registry.CurrentVersion(task)
                     ?? throw new ModelIntegrityException(
                         $"No current {task.ToName()} model in {registry.TaskDirectory(task)} (expected a 'current' file naming a version folder).");
-                var manifest = registry.Verify(task, version, files.Descriptor.ModelSha256);
+                var manifest = registry.Verify(task, version, files.Descriptor.HeadEncoderSha256);
                 heads[task] = new TaskHead(task, registry.VersionDirectory(task, version), manifest, sessions);
             }
         }
@@ -108,7 +109,7 @@ public sealed class ModelBundle : IDisposable
     /// <summary>Loads one version of a task's head from a registry, checked against its manifest and this encoder.</summary>
     public TaskHead LoadHead(ModelRegistry registry, NlpTask task, string version, InferenceSettings settings, ILogger? logger = null)
     {
-        var manifest = registry.Verify(task, version, Encoder.Files.Descriptor.ModelSha256);
+        var manifest = registry.Verify(task, version, Encoder.Files.Descriptor.HeadEncoderSha256);
         return new TaskHead(task, registry.VersionDirectory(task, version), manifest, new SessionFactory(settings, logger));
     }
 

@@ -66,15 +66,16 @@ public sealed class ModelBundleProvider(IOptions<ModelOptions> options, ILogger<
 
     /// <summary>
     /// Loads every model file once; whatever goes wrong (a graph ONNX Runtime cannot load although its
-    /// SHA-256 matches the manifest, a registry folder that cannot be created or read) becomes a
-    /// <see cref="ModelIntegrityException"/> naming the path, so start-up ends with one line and exit code 3.
+    /// SHA-256 matches the manifest, a registry folder that cannot be created or read, an encoder that does
+    /// not verify) becomes a <see cref="ModelIntegrityException"/> naming the path, so start-up ends with one
+    /// line and exit code 3.
     /// </summary>
     private static ModelBundle Load(ModelOptions options, ILogger logger)
     {
         try
         {
             var registry = ConfiguredRegistry.Open(options);
-            var cache = new EncoderCache(options.CacheDirectory ?? EncoderCache.DefaultDirectory);
+            var cache = new EncoderCache(options.CacheDirectory ?? EncoderCache.DefaultDirectory, logger: logger);
             return ModelBundle.Load(registry, cache, Settings(options), logger);
         }
         catch (Microsoft.ML.OnnxRuntime.OnnxRuntimeException ex)
@@ -85,9 +86,15 @@ public sealed class ModelBundleProvider(IOptions<ModelOptions> options, ILogger<
         {
             throw new ModelIntegrityException($"the model registry {ConfiguredRegistry.PathOf(options)} or the encoder cache could not be used: {ex.Message}");
         }
+        catch (InvalidDataException ex)
+        {
+            // A packaged encoder that is not the pinned one, or an int8 derivative that does not verify after a rebuild.
+            throw new ModelIntegrityException($"the encoder in {options.CacheDirectory ?? EncoderCache.DefaultDirectory} was refused: {ex.Message}");
+        }
     }
 
-    private static InferenceSettings Settings(ModelOptions options) => new(options.ExecutionProvider, options.IntraOpThreads);
+    private static InferenceSettings Settings(ModelOptions options) =>
+        new(options.ExecutionProvider, options.IntraOpThreads, Precision: options.Precision);
 
     public void Dispose()
     {

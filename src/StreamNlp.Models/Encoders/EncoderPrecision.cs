@@ -1,0 +1,17 @@
+namespace StreamNlp.Models.Encoders;
+
+/// <summary>
+/// Numeric precision of the encoder's weight matrices. Heads are always trained on the fp32 encoder;
+/// <see cref="Int8"/> serves them from an int8 derivative of the same weights (see docs/INT8.md).
+/// </summary>
+public enum EncoderPrecision
+{
+    /// <summary>The packaged graph as published.</summary>
+    Fp32,
+
+    /// <summary>
+    /// The packaged graph with its constant-weight MatMuls quantized to int8 (dynamic activation
+    /// quantization), built by <see cref="Quantization.Int8EncoderBuilder"/> at first use.
+    /// </summary>
+    Int8,
+}

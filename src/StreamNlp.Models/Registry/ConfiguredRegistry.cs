@@ -12,17 +12,7 @@ public static class ConfiguredRegistry
     public static string ShippedModelsDirectory => Path.Combine(AppContext.BaseDirectory, "models");
 
     /// <summary>The registry used when none is configured: <c>$XDG_DATA_HOME/streamnlp/models</c> or <c>~/.local/share/streamnlp/models</c>.</summary>
-    public static string DefaultDirectory
-    {
-        get
-        {
-            var xdg = Environment.GetEnvironmentVariable("XDG_DATA_HOME");
-            var root = string.IsNullOrWhiteSpace(xdg)
-                ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "share")
-                : xdg;
-            return Path.Combine(root, "streamnlp", "models");
-        }
-    }
+    public static string DefaultDirectory => Path.Combine(Core.Storage.UserDataDirectory.Root, "models");
 
     /// <summary>The configured registry folder, or <see cref="DefaultDirectory"/>.</summary>
     public static string PathOf(ModelOptions options) =>

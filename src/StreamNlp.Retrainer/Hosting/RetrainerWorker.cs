@@ -46,17 +46,7 @@ public sealed class RetrainerWorker(
     private const int MaxFeedbackBytes = 1_000_000;
 
     /// <summary>Default database: <c>$XDG_DATA_HOME/streamnlp/feedback.db</c> or <c>~/.local/share/streamnlp/feedback.db</c>.</summary>
-    public static string DefaultDatabasePath
-    {
-        get
-        {
-            var xdg = Environment.GetEnvironmentVariable("XDG_DATA_HOME");
-            var root = string.IsNullOrWhiteSpace(xdg)
-                ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "share")
-                : xdg;
-            return Path.Combine(root, "streamnlp", "feedback.db");
-        }
-    }
+    public static string DefaultDatabasePath => Path.Combine(Core.Storage.UserDataDirectory.Root, "feedback.db");
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {

@@ -82,9 +82,9 @@ public sealed class RebalanceTests(KafkaBrokerFixture broker, ITestOutputHelper 
             // The mock's group coordinator refuses offset commits while members rejoin (Kafka accepts them
             // from the current generation), so when two workers revoke at once, the one that finishes its
             // batch in flight after the other rejoined cannot commit it: at most one window per worker that
-            // revokes partitions, per rebalance (here a window is one batch; README, Guarantees). The joins
-            // 1 → 2 and 2 → 3 revoke from one and then two workers.
-            Assert.InRange(invariant.Duplicates, 0, 3 * BatchSize);
+            // revokes partitions, per rebalance (here a window is one batch; README, Guarantees). The four
+            // rebalances (1 → 2 → 3 → 2 → 1) revoke from one worker, then two, then hand partitions back.
+            Assert.InRange(invariant.Duplicates, 0, 4 * BatchSize);
         }
 
         Assert.Equal(0, invariant.OrderViolations);

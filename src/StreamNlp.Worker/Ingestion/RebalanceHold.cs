@@ -14,17 +14,6 @@ public sealed class RebalanceHold(TimeProvider time)
     private readonly Lock _lock = new();
     private TaskCompletionSource? _released;
 
-    public bool IsHolding
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _released is not null;
-            }
-        }
-    }
-
     /// <summary>A commit was refused because the group is rebalancing.</summary>
     public void Begin()
     {

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using System.Numerics.Tensors;
 using System.Text.Json;
 using StreamNlp.Models.Encoders;
 using StreamNlp.Models.Runtime;
@@ -142,7 +143,7 @@ internal static class BenchEncoderCommand
                     for (var p = 0; p < batch[b].Length; p++)
                     {
                         var offset = ((b * expected.SequenceLength) + p) * hidden;
-                        cosines.Add(Cosine(x.Slice(offset, hidden), y.Slice(offset, hidden)));
+                        cosines.Add(TensorPrimitives.CosineSimilarity(x.Slice(offset, hidden), y.Slice(offset, hidden)));
                     }
                 }
             }
@@ -154,18 +155,6 @@ internal static class BenchEncoderCommand
         }
     }
 
-    private static double Cosine(ReadOnlySpan<float> x, ReadOnlySpan<float> y)
-    {
-        double dot = 0, xx = 0, yy = 0;
-        for (var i = 0; i < x.Length; i++)
-        {
-            dot += x[i] * y[i];
-            xx += x[i] * x[i];
-            yy += y[i] * y[i];
-        }
-
-        return dot / Math.Sqrt(xx * yy);
-    }
 
     private static double Median(List<double> values)
     {

@@ -33,8 +33,6 @@ public sealed class BatchEnricher(
     int maxMessageBytes = DeadLetterFactory.DefaultMaxMessageBytes,
     LengthGrouping? grouping = null)
 {
-    /// <summary>Room for record framing that librdkafka counts against <c>message.max.bytes</c>.</summary>
-    private const int RecordOverhead = 1024;
 
     public async Task<EnrichmentResult> EnrichAsync(IReadOnlyList<ConsumedInput> batch, CancellationToken cancellationToken)
     {
@@ -120,7 +118,7 @@ public sealed class BatchEnricher(
         {
             var enriched = Enriched(input, annotation, versions, now, nowTimestamp, out id);
             var size = Size(enriched.Message);
-            if (size > maxMessageBytes - RecordOverhead)
+            if (size > maxMessageBytes - DeadLetterFactory.RecordOverhead)
             {
                 records.Add(deadLetters.Create(input, InputErrors.OutputFailed,
                     $"the enriched record would be {size} bytes; the producer's limit (message.max.bytes) is {maxMessageBytes}"));
@@ -140,7 +138,7 @@ public sealed class BatchEnricher(
             // Review items are a convenience for people; one that cannot be written is skipped, the record is not.
             foreach (var item in review.ItemsFor(input, id, annotation, versions).ToList())
             {
-                if (Size(item.Message) > maxMessageBytes - RecordOverhead)
+                if (Size(item.Message) > maxMessageBytes - DeadLetterFactory.RecordOverhead)
                 {
                     WorkerLog.ReviewSkipped(logger, input.Source.ToString(), "larger than the producer's message size limit");
                     continue;

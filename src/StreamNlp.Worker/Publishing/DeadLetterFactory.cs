@@ -22,7 +22,7 @@ public sealed class DeadLetterFactory(string deadLetterTopic, TimeProvider time,
     public const int DefaultMaxMessageBytes = KafkaClientConfigs.DefaultMaxMessageBytes;
 
     /// <summary>Room for the record's framing (lengths, attributes, timestamps) that librdkafka counts against the limit.</summary>
-    private const int RecordOverhead = 1024;
+    public const int RecordOverhead = 1024;
 
     /// <summary>Per-header framing counted on top of its key and value.</summary>
     private const int HeaderOverhead = 16;

@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using StreamNlp.Models.Encoders;
@@ -112,23 +113,11 @@ public sealed class Int8EncoderTests(ITestOutputHelper output) : IDisposable
             for (var p = 0; p < texts[b].Length; p++)
             {
                 var offset = ((b * expected.SequenceLength) + p) * hidden;
-                cosines.Add(Cosine(x.Slice(offset, hidden), y.Slice(offset, hidden)));
+                cosines.Add(TensorPrimitives.CosineSimilarity(x.Slice(offset, hidden), y.Slice(offset, hidden)));
             }
         }
 
         return (cosines.Average(), cosines.Min());
     }
 
-    private static double Cosine(ReadOnlySpan<float> x, ReadOnlySpan<float> y)
-    {
-        double dot = 0, xx = 0, yy = 0;
-        for (var i = 0; i < x.Length; i++)
-        {
-            dot += x[i] * y[i];
-            xx += x[i] * x[i];
-            yy += y[i] * y[i];
-        }
-
-        return dot / Math.Sqrt(xx * yy);
-    }
 }

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.ML.OnnxRuntime;
 using Polly;
 using Polly.Retry;
+using StreamNlp.Http;
 using StreamNlp.Kafka.Configuration;
 using StreamNlp.Kafka.ModelUpdates;
 using StreamNlp.Models.Configuration;
@@ -31,13 +32,9 @@ public static class WorkerHostingExtensions
         services.TryAddSingleton<IModelUpdateTarget>(sp => sp.GetRequiredService<IModelBundleProvider>());
         services.AddStreamNlpResilience();
         services.TryAddSingleton<Health.WorkerHealth>();
-        services.AddOptions<Http.HttpOptions>().BindConfiguration(Http.HttpOptions.Section).ValidateDataAnnotations()
-            .Validate(o => System.Net.IPAddress.TryParse(o.BindAddress, out _), "StreamNlp:Http:BindAddress must be an IP address (127.0.0.1, 0.0.0.0, ::).")
-            .ValidateOnStart();
         services.AddSingleton<EnrichmentWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<EnrichmentWorker>());
-        services.AddSingleton<Http.HttpEndpoint>();
-        services.AddHostedService(sp => sp.GetRequiredService<Http.HttpEndpoint>());
+        services.AddHttpModule<Health.HealthModule>();
         services.AddHostedService<ModelUpdateListener>();
         return builder;
     }

@@ -3,8 +3,8 @@ using System.Net.Sockets;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using StreamNlp.Http;
 using StreamNlp.IntegrationTests.Kafka;
-using StreamNlp.Worker.Http;
 using Xunit.Abstractions;
 
 namespace StreamNlp.IntegrationTests.Worker;

@@ -1,22 +1,20 @@
 using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using StreamNlp.Worker.Health;
 
-namespace StreamNlp.Worker.Http;
+namespace StreamNlp.Http;
 
 /// <summary>
-/// The process's HTTP endpoint on Kestrel: <c>/healthz</c> (liveness) and <c>/readyz</c> (readiness), each 200
-/// or 503 with the reasons as JSON. It runs its own small web application inside the worker's host, so the
-/// host stays a plain generic host and the endpoint can be left out (port 0). Metrics and the labelling page
-/// are meant to be mapped here too.
+/// The process's one HTTP endpoint on Kestrel. Features contribute routes as <see cref="IHttpModule"/>s (the
+/// worker's <c>/healthz</c> and <c>/readyz</c>, metrics, the labelling page). It runs its own small web
+/// application inside the service's host, so that host stays a plain generic host and the endpoint can be
+/// left out (port 0).
 /// </summary>
-public sealed class HttpEndpoint(IOptions<HttpOptions> options, WorkerHealth health, ILogger<HttpEndpoint> logger) : BackgroundService
+public sealed class HttpEndpoint(IOptions<HttpOptions> options, IEnumerable<IHttpModule> modules, ILogger<HttpEndpoint> logger) : BackgroundService
 {
     /// <summary>The address it listens on once started (useful when the port was chosen by the system).</summary>
     public Uri? Address { get; private set; }
@@ -38,13 +36,18 @@ public sealed class HttpEndpoint(IOptions<HttpOptions> options, WorkerHealth hea
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Parse(settings.BindAddress), settings.Port));
+        var all = modules.ToList();
+        foreach (var module in all)
+        {
+            module.ConfigureServices(builder.Services);
+        }
+
         await using var app = builder.Build();
-        app.MapGet("/healthz", () => health.NotLive() is { } reason
-            ? Results.Json(new { status = "down", reasons = new[] { reason } }, statusCode: StatusCodes.Status503ServiceUnavailable)
-            : Results.Json(new { status = "up" }));
-        app.MapGet("/readyz", () => health.NotReady() is { Count: > 0 } reasons
-            ? Results.Json(new { status = "not ready", reasons }, statusCode: StatusCodes.Status503ServiceUnavailable)
-            : Results.Json(new { status = "ready", partitions = health.AssignedPartitions }));
+        foreach (var module in all)
+        {
+            module.Map(app);
+        }
+
         try
         {
             await app.StartAsync(stoppingToken).ConfigureAwait(false);

@@ -1,8 +1,8 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace StreamNlp.Worker.Http;
+namespace StreamNlp.Http;
 
-/// <summary>The HTTP endpoint (health probes today), section <c>StreamNlp:Http</c>.</summary>
+/// <summary>The shared HTTP endpoint (health probes, metrics, labelling page), section <c>StreamNlp:Http</c>.</summary>
 public sealed class HttpOptions
 {
     public const string Section = "StreamNlp:Http";

@@ -7,7 +7,7 @@ namespace StreamNlp.Models.Runtime;
 /// </summary>
 public sealed class CudaUnavailableException(int deviceId, string reason)
     : Exception($"StreamNlp:Models:ExecutionProvider=Cuda, but the CUDA execution provider could not load on device {deviceId} "
-        + $"(StreamNlp:Models:DeviceId): {reason.TrimEnd()} -- set StreamNlp:Models:ExecutionProvider=Auto to fall back to the CPU, or Cpu.")
+        + $"(StreamNlp:Models:DeviceId; it needs an NVIDIA GPU with CUDA 13 and cuDNN 9 libraries): {reason.TrimEnd()} -- set StreamNlp:Models:ExecutionProvider=Auto to fall back to the CPU, or Cpu.")
 {
     /// <summary>The CUDA device that was asked for.</summary>
     public int DeviceId { get; } = deviceId;

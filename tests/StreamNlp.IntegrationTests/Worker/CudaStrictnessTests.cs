@@ -61,6 +61,40 @@ public sealed class CudaStrictnessTests(ITestOutputHelper output)
         }
     }
 
+    [SkippableFact]
+    public async Task Retrainer_BrokerFromSettingsNotArgument_StartsAndStillRefusesCuda()
+    {
+        var cli = WorkerProcess.CliPath();
+        Skip.If(cli is null, "the CLI is not built beside the tests (dotnet build StreamNlp.sln builds it)");
+        SkipWhereCudaLoads();
+        var database = Path.Combine(Path.GetTempPath(), $"streamnlp-cuda-feedback-{Guid.NewGuid():N}.db");
+        var missingBootstrapFile = Path.Combine(Path.GetTempPath(), $"streamnlp-no-bootstrap-{Guid.NewGuid():N}");
+        // As in a container: the broker comes from the environment, there is no --bootstrap and no bootstrap file.
+        using var child = WorkerProcess.StartCommand(cli!, ["retrainer", "--bootstrap-file", missingBootstrapFile, "--models", Models, "--feedback-db", database],
+            new Dictionary<string, string>
+            {
+                ["StreamNlp__Kafka__BootstrapServers"] = "127.0.0.1:9",
+                ["StreamNlp__Models__ExecutionProvider"] = "Cuda",
+                ["StreamNlp__Kafka__CreateTopics"] = "false",
+                ["StreamNlp__Http__Port"] = "0",
+            });
+
+        try
+        {
+            var exitCode = await child.WaitForExitAsync(TimeSpan.FromSeconds(120));
+
+            output.WriteLine(child.Stderr);
+            Assert.DoesNotContain("No --bootstrap given", child.Stderr, StringComparison.Ordinal);
+            Assert.Contains("bootstrap=127.0.0.1:9", child.Stderr, StringComparison.Ordinal);
+            Assert.Equal(2, exitCode);
+            Assert.Contains("StreamNlp:Models:ExecutionProvider=Cuda, but the CUDA execution provider could not load", child.Stderr, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(database);
+        }
+    }
+
     private static void SkipWhereCudaLoads()
     {
         var probe = new SessionFactory(new InferenceSettings(ExecutionProvider.Auto));

@@ -8,9 +8,18 @@ namespace StreamNlp.IntegrationTests.Worker;
 /// <c>StreamNlp:Models:ExecutionProvider=Cuda</c> on a machine where CUDA does not load: <c>run</c> and <c>retrainer</c>
 /// stop at start-up with one line naming the setting and exit code 2, instead of serving on the CPU unnoticed.
 /// </summary>
-public sealed class CudaStrictnessTests(ITestOutputHelper output)
+public sealed class CudaStrictnessTests(ITestOutputHelper output) : IDisposable
 {
-    private static readonly string Models = Path.Combine(Path.GetTempPath(), $"streamnlp-test-child-models-{Environment.ProcessId}");
+    // A registry of its own: these processes seed it while other tests' children may seed theirs.
+    private readonly string _models = Path.Combine(Path.GetTempPath(), $"streamnlp-test-cuda-models-{Guid.NewGuid():N}");
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_models))
+        {
+            Directory.Delete(_models, recursive: true);
+        }
+    }
 
     [SkippableFact]
     public async Task Run_CudaWhereItDoesNotLoad_ExitsTwoWithOneLineNamingTheSetting()
@@ -18,7 +27,7 @@ public sealed class CudaStrictnessTests(ITestOutputHelper output)
         var cli = WorkerProcess.CliPath();
         Skip.If(cli is null, "the CLI is not built beside the tests (dotnet build StreamNlp.sln builds it)");
         SkipWhereCudaLoads();
-        using var child = WorkerProcess.Start(cli!, "127.0.0.1:9", TestTopics.Fresh(), Models,
+        using var child = WorkerProcess.Start(cli!, "127.0.0.1:9", TestTopics.Fresh(), _models,
             new Dictionary<string, string> { ["StreamNlp__Models__ExecutionProvider"] = "Cuda", ["StreamNlp__Models__DeviceId"] = "1" });
 
         var exitCode = await child.WaitForExitAsync(TimeSpan.FromSeconds(120));
@@ -38,7 +47,7 @@ public sealed class CudaStrictnessTests(ITestOutputHelper output)
         Skip.If(cli is null, "the CLI is not built beside the tests (dotnet build StreamNlp.sln builds it)");
         SkipWhereCudaLoads();
         var database = Path.Combine(Path.GetTempPath(), $"streamnlp-cuda-feedback-{Guid.NewGuid():N}.db");
-        using var child = WorkerProcess.StartCommand(cli!, ["retrainer", "--bootstrap", "127.0.0.1:9", "--models", Models, "--feedback-db", database],
+        using var child = WorkerProcess.StartCommand(cli!, ["retrainer", "--bootstrap", "127.0.0.1:9", "--models", _models, "--feedback-db", database],
             new Dictionary<string, string>
             {
                 ["StreamNlp__Models__ExecutionProvider"] = "Cuda",
@@ -70,7 +79,7 @@ public sealed class CudaStrictnessTests(ITestOutputHelper output)
         var database = Path.Combine(Path.GetTempPath(), $"streamnlp-cuda-feedback-{Guid.NewGuid():N}.db");
         var missingBootstrapFile = Path.Combine(Path.GetTempPath(), $"streamnlp-no-bootstrap-{Guid.NewGuid():N}");
         // As in a container: the broker comes from the environment, there is no --bootstrap and no bootstrap file.
-        using var child = WorkerProcess.StartCommand(cli!, ["retrainer", "--bootstrap-file", missingBootstrapFile, "--models", Models, "--feedback-db", database],
+        using var child = WorkerProcess.StartCommand(cli!, ["retrainer", "--bootstrap-file", missingBootstrapFile, "--models", _models, "--feedback-db", database],
             new Dictionary<string, string>
             {
                 ["StreamNlp__Kafka__BootstrapServers"] = "127.0.0.1:9",

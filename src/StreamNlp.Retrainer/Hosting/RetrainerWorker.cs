@@ -74,7 +74,7 @@ public sealed class RetrainerWorker(
         using var store = new FeedbackStore(options.DatabasePath ?? DefaultDatabasePath);
         var registry = ConfiguredRegistry.Open(modelOptions.Value);
         var cacheDirectory = modelOptions.Value.CacheDirectory ?? EncoderCache.DefaultDirectory;
-        var inference = new InferenceSettings(modelOptions.Value.ExecutionProvider, modelOptions.Value.IntraOpThreads);
+        var inference = new InferenceSettings(modelOptions.Value.ExecutionProvider, modelOptions.Value.IntraOpThreads, modelOptions.Value.DeviceId);
         var files = new EncoderCache(cacheDirectory).Ensure(EncoderDescriptor.MiniLmL6V2);
         using var encoder = new EncoderSession(files, new SessionFactory(inference, logger));
         var extractor = new FeatureExtractor(new TextTokenizer(files.VocabularyPath, files.Descriptor.Uncased), encoder, modelOptions.Value.MaxTokens, cacheDirectory);

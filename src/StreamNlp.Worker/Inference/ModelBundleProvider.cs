@@ -74,7 +74,7 @@ public sealed class ModelBundleProvider(IOptions<ModelOptions> options, ILogger<
                 old.Dispose(); // no batch is in flight: the loop calls this between batches
                 swaps.Add(new HeadSwap(task, old.Version, version));
             }
-            catch (Exception ex) when (ex is ModelIntegrityException or IOException or Microsoft.ML.OnnxRuntime.OnnxRuntimeException)
+            catch (Exception ex) when (ex is ModelIntegrityException or IOException or Microsoft.ML.OnnxRuntime.OnnxRuntimeException or CudaUnavailableException)
             {
                 swaps.Add(new HeadSwap(task, old.Version, version, ex.Message));
             }
@@ -112,8 +112,7 @@ public sealed class ModelBundleProvider(IOptions<ModelOptions> options, ILogger<
         }
     }
 
-    private static InferenceSettings Settings(ModelOptions options) =>
-        new(options.ExecutionProvider, options.IntraOpThreads, Precision: options.Precision);
+    private static InferenceSettings Settings(ModelOptions options) => options.ToInferenceSettings();
 
     public void Dispose()
     {

@@ -28,7 +28,7 @@ public sealed class ComposeStackTests
     }
 
     [Fact]
-    public void Retrainer_IsOneServiceWithItsOwnStoreAndTheSharedRegistry()
+    public void Retrainer_IsOneServiceWithItsOwnStore_WorkersEachHaveTheirOwnRegistry()
     {
         var retrainer = YamlTree.Map(Services["retrainer"], "retrainer");
         var worker = YamlTree.Map(Services["worker"], "worker");
@@ -39,7 +39,8 @@ public sealed class ComposeStackTests
         var retrainerVolumes = YamlTree.List(retrainer["volumes"], "volumes").Cast<string>().ToList();
         var workerVolumes = YamlTree.List(worker["volumes"], "volumes").Cast<string>().ToList();
         Assert.Contains("models:/var/lib/streamnlp/models", retrainerVolumes);
-        Assert.Contains("models:/var/lib/streamnlp/models", workerVolumes);
+        Assert.Contains("/var/lib/streamnlp/models", workerVolumes);         // an anonymous volume: one per replica
+        Assert.DoesNotContain(workerVolumes, v => v.StartsWith("models:", StringComparison.Ordinal)); // heads travel through Kafka
         Assert.Contains(retrainerVolumes, v => v.StartsWith("feedback:", StringComparison.Ordinal));
         Assert.DoesNotContain(workerVolumes, v => v.StartsWith("feedback:", StringComparison.Ordinal));
     }

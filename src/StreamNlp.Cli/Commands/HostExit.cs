@@ -22,12 +22,13 @@ internal static class HostExit
     {
         var failures = services
             .Where(s => s.ExecuteTask is { IsFaulted: true })
-            .Select(s => $"{s.GetType().Name} failed: {Innermost(s.ExecuteTask!.Exception!).Message}")
-            .Distinct(StringComparer.Ordinal)
+            .Select(s => (Line: $"{s.GetType().Name} failed: {Innermost(s.ExecuteTask!.Exception!).Message}", Error: Innermost(s.ExecuteTask!.Exception!)))
+            .DistinctBy(f => f.Line, StringComparer.Ordinal)
             .ToList();
-        foreach (var failure in failures)
+        foreach (var (line, error) in failures)
         {
-            Console.Error.WriteLine($"error: {failure}");
+            Console.Error.WriteLine($"error: {line}");
+            CommandRunner.WriteDetail(error); // the stack trace, with --verbose
         }
 
         return failures.Count == 0 ? 0 : RuntimeFailure;

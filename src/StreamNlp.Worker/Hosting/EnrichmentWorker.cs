@@ -18,6 +18,7 @@ using StreamNlp.Worker.Configuration;
 using StreamNlp.Worker.Inference;
 using StreamNlp.Worker.Ingestion;
 using StreamNlp.Worker.Publishing;
+using StreamNlp.Worker.Telemetry;
 
 namespace StreamNlp.Worker.Hosting;
 
@@ -43,10 +44,12 @@ public sealed class EnrichmentWorker(
     ILogger<EnrichmentWorker> logger,
     IHostApplicationLifetime lifetime,
     Health.WorkerHealth health,
+    WorkerMetrics metrics,
     EmbeddedKafkaCluster? embedded = null) : BackgroundService
 {
     private long _processed;
     private long _deadLettered;
+    private long _batches;
 
     /// <summary>Records published to the output topic so far.</summary>
     public long Processed => Interlocked.Read(ref _processed);
@@ -69,6 +72,7 @@ public sealed class EnrichmentWorker(
 
         _ = models.Current;
         health.ModelsLoaded();
+        metrics.ServingModels(() => models.Current.Versions);
         await base.StartAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -93,7 +97,11 @@ public sealed class EnrichmentWorker(
 
         using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(EnrichmentClientConfigs.Consumer(kafka))
             .SetErrorHandler((_, e) => monitor.OnError(e))
-            .SetStatisticsHandler((_, json) => monitor.OnStatistics(json))
+            .SetStatisticsHandler((_, json) =>
+            {
+                monitor.OnStatistics(json);
+                metrics.ConsumerStatistics(json);
+            })
             .RouteLogsTo(logger)
             .SetPartitionsAssignedHandler((_, parts) =>
             {
@@ -231,6 +239,9 @@ public sealed class EnrichmentWorker(
             return;
         }
 
+        var batchId = Interlocked.Increment(ref _batches);
+        using var scope = WorkerLog.BatchScope(logger, batchId);
+        using var trace = BatchTrace.Start(live, batchId);
         // Between batches: swap in heads that were promoted or rolled back since the last batch.
         foreach (var swap in models.ApplyPendingUpdates())
         {
@@ -248,14 +259,22 @@ public sealed class EnrichmentWorker(
         var started = Stopwatch.GetTimestamp();
         var enrichment = await enricher.EnrichAsync(live, CancellationToken.None).ConfigureAwait(false);
         var records = enrichment.Records;
+        metrics.BatchEnriched(live.Count, enrichment.PaddedTokens, Stopwatch.GetElapsedTime(started));
+        trace.Stamp(records);
         await sink.DeliverAsync(records, NextOffsets(live), CancellationToken.None).ConfigureAwait(false);
+        metrics.Delivered(records, time.GetUtcNow());
+        trace.Complete(records);
         foreach (var record in records)
         {
             switch (record.Kind)
             {
                 case OutgoingKind.DeadLetter:
                     Interlocked.Increment(ref _deadLettered);
-                    WorkerLog.DeadLettered(logger, record.Input.Source.ToString(), record.ErrorCode ?? "", record.ErrorDetail ?? "");
+                    using (WorkerLog.RecordScope(logger, record.Input.Coordinates.Topic, record.Input.Coordinates.Partition.Value, record.Input.Coordinates.Offset.Value))
+                    {
+                        WorkerLog.DeadLettered(logger, record.Input.Source.ToString(), record.ErrorCode ?? "", record.ErrorDetail ?? "");
+                    }
+
                     break;
                 case OutgoingKind.Enriched:
                     Interlocked.Increment(ref _processed);

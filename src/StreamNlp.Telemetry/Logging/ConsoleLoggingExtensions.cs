@@ -40,6 +40,8 @@ public static class ConsoleLoggingExtensions
             });
         }
 
+        // A line logged inside a span names its trace and span (a JSON line's scopes), so logs and traces meet.
+        builder.Logging.Configure(o => o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);
         // stdout carries only what commands print for other programs (the bootstrap line).
         builder.Logging.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Services.AddOptions<LoggingOptions>().BindConfiguration(LoggingOptions.Section)

@@ -263,7 +263,6 @@ public sealed class EnrichmentWorker(
         trace.Stamp(records);
         await sink.DeliverAsync(records, NextOffsets(live), CancellationToken.None).ConfigureAwait(false);
         metrics.Delivered(records, time.GetUtcNow());
-        trace.Complete(records);
         foreach (var record in records)
         {
             switch (record.Kind)
@@ -283,6 +282,7 @@ public sealed class EnrichmentWorker(
         }
 
         WorkerLog.BatchDone(logger, live.Count, (int)Math.Min(int.MaxValue, enrichment.PaddedTokens), Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        trace.Complete(records); // after the batch's log lines, which name its trace
     }
 
     /// <summary>

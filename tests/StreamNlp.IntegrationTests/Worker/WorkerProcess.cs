@@ -55,7 +55,8 @@ internal sealed class WorkerProcess : IDisposable
         return null;
     }
 
-    public static WorkerProcess Start(string cli, string bootstrap, TestTopics topics, string modelsDirectory, IDictionary<string, string>? settings = null)
+    public static WorkerProcess Start(
+        string cli, string bootstrap, TestTopics topics, string modelsDirectory, IDictionary<string, string>? settings = null, IEnumerable<string>? arguments = null)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -65,6 +66,11 @@ internal sealed class WorkerProcess : IDisposable
         };
         foreach (var arg in new[] { cli, "run", "--bootstrap", bootstrap, "--no-retrainer", "--models", modelsDirectory,
                      "--bootstrap-file", Path.Combine(Path.GetTempPath(), $"streamnlp-bootstrap-{Guid.NewGuid():N}") })
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        foreach (var arg in arguments ?? [])
         {
             info.ArgumentList.Add(arg);
         }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using StreamNlp.Http;
 
 namespace StreamNlp.Cli.Commands;
 
@@ -7,7 +8,8 @@ namespace StreamNlp.Cli.Commands;
 /// The exit code of a host that has stopped. The generic host stops when a background service fails but
 /// returns normally from <c>RunAsync</c>, which would exit 0: supervisors (systemd <c>on-failure</c>,
 /// Kubernetes, job runners) would take a crashed worker for a finished one. So a failed service gives one
-/// line naming it and exit code <see cref="RuntimeFailure"/>; a stop by Ctrl-C or SIGTERM stays 0.
+/// line naming it and exit code <see cref="RuntimeFailure"/> (<see cref="CommandRunner.BadSetting"/> when the HTTP
+/// endpoint could not listen where <c>StreamNlp:Http</c> says); a stop by Ctrl-C or SIGTERM stays 0.
 /// </summary>
 internal static class HostExit
 {
@@ -31,7 +33,10 @@ internal static class HostExit
             CommandRunner.WriteDetail(error); // the stack trace, with --verbose
         }
 
-        return failures.Count == 0 ? 0 : RuntimeFailure;
+        // A service that could not start as configured (the HTTP port in use) is a bad setting, not a runtime failure.
+        return failures.Count == 0 ? 0
+            : failures.All(f => f.Error is HttpListenException) ? CommandRunner.BadSetting
+            : RuntimeFailure;
     }
 
     private static Exception Innermost(AggregateException aggregate)

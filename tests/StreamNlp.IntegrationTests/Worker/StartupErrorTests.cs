@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using StreamNlp.IntegrationTests.Kafka;
 using Xunit.Abstractions;
 
@@ -53,6 +55,28 @@ public sealed class StartupErrorTests(KafkaBrokerFixture broker, ITestOutputHelp
         {
             Assert.Single(lines);
         }
+    }
+
+    [SkippableFact]
+    public async Task Run_HttpPortInUse_ExitsTwoWithOneLineNamingTheSetting()
+    {
+        var cli = WorkerProcess.CliPath();
+        Skip.If(cli is null, "the CLI is not built beside the tests (dotnet build StreamNlp.sln builds it)");
+        using var taken = new TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((IPEndPoint)taken.LocalEndpoint).Port;
+        var topics = TestTopics.Fresh();
+        await broker.CreateTopicAsync(topics.Input, 1);
+        using var child = WorkerProcess.Start(cli!, broker.BootstrapServers, topics, Models,
+            new Dictionary<string, string> { ["StreamNlp__Http__Port"] = $"{port}" });
+
+        var exitCode = await child.WaitForExitAsync(TimeSpan.FromSeconds(120));
+
+        output.WriteLine(child.Stderr);
+        Assert.Equal(2, exitCode);
+        var error = Assert.Single(Lines(child.Stderr), l => l.StartsWith("error:", StringComparison.Ordinal));
+        Assert.Contains($"cannot listen on 127.0.0.1:{port} (StreamNlp:Http:Port", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", child.Stderr, StringComparison.Ordinal);
     }
 
     private static List<string> Lines(string text) => [.. text.Split('\n').Select(l => l.TrimEnd('\r')).Where(l => l.Length > 0)];

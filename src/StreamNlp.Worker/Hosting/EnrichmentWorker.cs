@@ -242,6 +242,7 @@ public sealed class EnrichmentWorker(
         var batchId = Interlocked.Increment(ref _batches);
         using var scope = WorkerLog.BatchScope(logger, batchId);
         using var trace = BatchTrace.Start(live, batchId);
+        using var ambient = trace.Enter();
         // Between batches: swap in heads that were promoted or rolled back since the last batch.
         foreach (var swap in models.ApplyPendingUpdates())
         {

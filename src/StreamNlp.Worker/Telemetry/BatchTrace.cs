@@ -25,6 +25,8 @@ public sealed class BatchTrace : IDisposable
 
     private BatchTrace(IReadOnlyList<ConsumedInput> inputs, long batchId)
     {
+        BatchId = batchId;
+        var ambient = Activity.Current;
         var source = StreamNlpTelemetry.ActivitySource;
         var upstream = new List<ActivityContext>(inputs.Count);
         foreach (var input in inputs)
@@ -59,11 +61,20 @@ public sealed class BatchTrace : IDisposable
             _records[input] = (span, upstream[i]);
         }
 
-        Activity.Current = _batch; // record spans are not the ambient span: the batch is
+        Activity.Current = ambient; // starting spans made them ambient; the stages choose when the batch is (Enter)
     }
+
+    /// <summary>The batch's number in this worker (log scopes, span attribute <c>streamnlp.batch.id</c>).</summary>
+    public long BatchId { get; }
 
     /// <summary>Starts the spans of a batch of inputs (consumed, not yet enriched).</summary>
     public static BatchTrace Start(IReadOnlyList<ConsumedInput> inputs, long batchId) => new(inputs, batchId);
+
+    /// <summary>
+    /// Makes the batch span the ambient one (<see cref="Activity.Current"/>) until disposed, so what a stage logs for
+    /// the batch names its trace; restores the span that was ambient before.
+    /// </summary>
+    public AmbientSpan Enter() => new(_batch);
 
     /// <summary>Writes each outgoing record's <c>traceparent</c>: its input's record span, else the input's own.</summary>
     public void Stamp(IReadOnlyList<OutgoingRecord> records)

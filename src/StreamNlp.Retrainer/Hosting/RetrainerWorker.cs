@@ -155,7 +155,8 @@ public sealed class RetrainerWorker(
             if (result.Decision.Promote)
             {
                 var update = ModelUpdateEvents.Create(registry, task, result.Challenger, result.ChampionVersion, "promoted", time.GetUtcNow());
-                await ModelUpdatePublisher.PublishAsync(kafka, update, logger, cancellationToken).ConfigureAwait(false);
+                var artifact = ModelArtifact.Pack(registry, task, update.Version);
+                await ModelUpdatePublisher.PublishAsync(kafka, update, logger, cancellationToken, artifact: artifact).ConfigureAwait(false);
                 RetrainerLog.Published(logger, task.ToName(), update.Version, kafka.ModelsTopic);
             }
         }

@@ -35,7 +35,7 @@ public sealed class WorkerMetrics
             advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024] });
         _batchTokens = meter.CreateHistogram("streamnlp_batch_tokens", unit: "{token}", description: "Padded tokens the encoder ran per batch (records × longest, summed over its encoder runs).",
             advice: new InstrumentAdvice<long> { HistogramBucketBoundaries = [64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768, 65536] });
-        _inferenceDuration = meter.CreateHistogram("streamnlp_inference_duration", unit: "s", description: "Time to enrich one batch: encoder runs, heads and writing the records.",
+        _inferenceDuration = meter.CreateHistogram("streamnlp_inference_duration", unit: "s", description: "Inference time of one batch: its encoder runs and every head (the inference stage).",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = StreamNlpTelemetry.SecondsBuckets });
         _recordLatency = meter.CreateHistogram("streamnlp_record_latency", unit: "s", description: "From an input's Kafka timestamp to its enriched record or dead letter being acknowledged.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = StreamNlpTelemetry.SecondsBuckets });

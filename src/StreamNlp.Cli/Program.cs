@@ -13,4 +13,7 @@ var root = new RootCommand("StreamNlp: Kafka in, one encoder pass, topic + senti
     LabelCommand.Create(),
     BenchCommand.Create(),
 };
-return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
+root.Options.Add(CommonOptions.Verbose);
+var parse = root.Parse(args);
+CommandRunner.Verbose = parse.GetValue(CommonOptions.Verbose);
+return await parse.InvokeAsync().ConfigureAwait(false);

@@ -55,7 +55,7 @@ public sealed class HttpEndpoint(IOptions<HttpOptions> options, IEnumerable<IHtt
         catch (IOException ex)
         {
             _started.TrySetException(ex);
-            throw new InvalidOperationException(
+            throw new HttpListenException(
                 $"cannot listen on {settings.BindAddress}:{settings.Port} (StreamNlp:Http:Port, --http-port; 0 turns the endpoint off): {ex.Message}", ex);
         }
 

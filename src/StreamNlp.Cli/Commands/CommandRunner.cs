@@ -6,12 +6,20 @@ using StreamNlp.Models.Runtime;
 namespace StreamNlp.Cli.Commands;
 
 /// <summary>
-/// Turns expected failures into one clear line on stderr and an exit code: 0 done or stopped by Ctrl-C /
-/// SIGTERM, 1 a runtime failure (see <see cref="HostExit"/>; topics that cannot be created), 2 a bad
-/// setting or argument (also <c>ExecutionProvider=Cuda</c> where CUDA does not load), 3 a model refused at load.
+/// Turns failures into one clear line on stderr and an exit code: 0 done or stopped by Ctrl-C / SIGTERM, 1 a
+/// runtime failure (see <see cref="HostExit"/>) or an unexpected error, 2 a bad setting or argument (topics that
+/// cannot be created included: the line names <c>StreamNlp:Kafka:CreateTopics=false</c>; <c>ExecutionProvider=Cuda</c>
+/// where CUDA does not load), 3 a model refused at load.
+/// The stack trace follows the line only with <c>--verbose</c>.
 /// </summary>
 internal static class CommandRunner
 {
+    /// <summary>A bad setting or argument, or a start-up step that a setting must change (topic creation).</summary>
+    public const int BadSetting = 2;
+
+    /// <summary>Set from <c>--verbose</c> before the command runs: errors are followed by their stack trace.</summary>
+    public static bool Verbose { get; set; }
+
     public static async Task<int> Guard(Func<Task<int>> action)
     {
         try
@@ -20,38 +28,57 @@ internal static class CommandRunner
         }
         catch (CliException ex)
         {
-            await Console.Error.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
-            return 2;
+            return await FailAsync($"error: {ex.Message}", ex, BadSetting).ConfigureAwait(false);
         }
         catch (OptionsValidationException ex)
         {
-            await Console.Error.WriteLineAsync($"error: invalid configuration: {string.Join(" ", ex.Failures)}").ConfigureAwait(false);
-            return HostExit.BadSetting;
+            return await FailAsync($"error: invalid configuration: {string.Join(" ", ex.Failures)}", ex, BadSetting).ConfigureAwait(false);
         }
         catch (InvalidOperationException ex) when (ex.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal))
         {
-            await Console.Error.WriteLineAsync($"error: invalid configuration: {ex.Message}").ConfigureAwait(false);
-            return 2;
+            return await FailAsync($"error: invalid configuration: {ex.Message}", ex, BadSetting).ConfigureAwait(false);
         }
         catch (CudaUnavailableException ex)
         {
             // A setting this machine cannot satisfy: like a bad setting, a restart will not help (exit 2).
-            await Console.Error.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
-            return HostExit.BadSetting;
+            return await FailAsync($"error: {ex.Message}", ex, BadSetting).ConfigureAwait(false);
         }
         catch (TopicProvisioningException ex)
         {
-            await Console.Error.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
-            return HostExit.RuntimeFailure;
+            return await FailAsync($"error: {ex.Message}", ex, BadSetting).ConfigureAwait(false);
         }
         catch (ModelIntegrityException ex)
         {
-            await Console.Error.WriteLineAsync($"error: model refused: {ex.Message}").ConfigureAwait(false);
-            return 3;
+            return await FailAsync($"error: model refused: {ex.Message}", ex, 3).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
             return 130;
         }
+#pragma warning disable CA1031 // Whatever else escapes a command is reported as one line, never as an unhandled exception.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            return await FailAsync($"error: {ex.GetType().Name}: {OneLine(ex.Message)}{(Verbose ? "" : " (--verbose prints the stack trace)")}", ex, HostExit.RuntimeFailure)
+                .ConfigureAwait(false);
+        }
     }
+
+    /// <summary>The exception's details, for <c>--verbose</c>.</summary>
+    public static void WriteDetail(Exception exception)
+    {
+        if (Verbose)
+        {
+            Console.Error.WriteLine(exception.ToString());
+        }
+    }
+
+    private static async Task<int> FailAsync(string line, Exception exception, int code)
+    {
+        await Console.Error.WriteLineAsync(line).ConfigureAwait(false);
+        WriteDetail(exception);
+        return code;
+    }
+
+    private static string OneLine(string message) => message.ReplaceLineEndings(" ");
 }

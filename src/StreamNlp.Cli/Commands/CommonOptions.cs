@@ -22,6 +22,19 @@ internal static class CommonOptions
         DefaultValueFactory = _ => defaultTopic,
     };
 
+    /// <summary>The shared HTTP endpoint's port (<c>StreamNlp:Http:Port</c>).</summary>
+    public static Option<int?> HttpPort() => new("--http-port")
+    {
+        Description = "Port of the HTTP endpoint (/healthz, /readyz, /metrics); 0 turns it off. Default StreamNlp:Http:Port (8080).",
+    };
+
+    /// <summary>Errors come with their stack trace (every command; without it, an error is one line).</summary>
+    public static readonly Option<bool> Verbose = new("--verbose")
+    {
+        Description = "Print the stack trace of an error (without it an error is one line).",
+        Recursive = true,
+    };
+
     public static Option<string?> Models() => new("--models")
     {
         Description = "Model registry folder (<task>/<version>/ + current). Default: ~/.local/share/streamnlp/models, seeded from the models shipped with streamnlp.",

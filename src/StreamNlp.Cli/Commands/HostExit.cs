@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using StreamNlp.Http;
 using StreamNlp.Models.Runtime;
 
 namespace StreamNlp.Cli.Commands;
@@ -8,7 +9,9 @@ namespace StreamNlp.Cli.Commands;
 /// The exit code of a host that has stopped. The generic host stops when a background service fails but
 /// returns normally from <c>RunAsync</c>, which would exit 0: supervisors (systemd <c>on-failure</c>,
 /// Kubernetes, job runners) would take a crashed worker for a finished one. So a failed service gives one
-/// line naming it and exit code <see cref="RuntimeFailure"/>; a stop by Ctrl-C or SIGTERM stays 0.
+/// line naming it and exit code <see cref="RuntimeFailure"/> (<see cref="BadSetting"/> when the HTTP endpoint could not
+/// listen where <c>StreamNlp:Http</c> says, or CUDA did not load for <c>ExecutionProvider=Cuda</c>); a stop by Ctrl-C
+/// or SIGTERM stays 0.
 /// </summary>
 internal static class HostExit
 {
@@ -27,22 +30,22 @@ internal static class HostExit
 
     public static int Code(IReadOnlyList<BackgroundService> services)
     {
-        var failed = services
+        var failures = services
             .Where(s => s.ExecuteTask is { IsFaulted: true })
-            .Select(s => (Service: s.GetType().Name, Error: Innermost(s.ExecuteTask!.Exception!)))
+            .Select(s => (Line: $"{s.GetType().Name} failed: {Innermost(s.ExecuteTask!.Exception!).Message}", Error: Innermost(s.ExecuteTask!.Exception!)))
+            .DistinctBy(f => f.Line, StringComparer.Ordinal)
             .ToList();
-        foreach (var failure in failed.Select(f => $"{f.Service} failed: {f.Error.Message}").Distinct(StringComparer.Ordinal))
+        foreach (var (line, error) in failures)
         {
-            Console.Error.WriteLine($"error: {failure}");
+            Console.Error.WriteLine($"error: {line}");
+            CommandRunner.WriteDetail(error); // the stack trace, with --verbose
         }
 
-        if (failed.Count == 0)
-        {
-            return 0;
-        }
-
-        // The retrainer opens its encoder once running: CUDA that does not load there is still a setting problem.
-        return failed.All(f => f.Error is CudaUnavailableException) ? BadSetting : RuntimeFailure;
+        // A service that could not start as configured (the HTTP port in use; the retrainer, which opens its encoder
+        // once running, on CUDA that does not load) is a bad setting, not a runtime failure.
+        return failures.Count == 0 ? 0
+            : failures.All(f => f.Error is HttpListenException or CudaUnavailableException) ? BadSetting
+            : RuntimeFailure;
     }
 
     private static Exception Innermost(AggregateException aggregate)

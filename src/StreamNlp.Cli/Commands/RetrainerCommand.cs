@@ -52,7 +52,8 @@ internal static class RetrainerCommand
         var bootstrapFile = CommonOptions.BootstrapFile();
         var models = CommonOptions.Models();
         var options = RetrainerOptions();
-        var command = new Command("retrainer", "Run the retraining worker alone: store feedback, retrain, gate and promote.") { bootstrap, bootstrapFile, models };
+        var httpPort = CommonOptions.HttpPort();
+        var command = new Command("retrainer", "Run the retraining worker alone: store feedback, retrain, gate and promote.") { bootstrap, bootstrapFile, models, httpPort };
         foreach (var option in options.All)
         {
             command.Options.Add(option);
@@ -64,6 +65,11 @@ internal static class RetrainerCommand
             if (parse.GetValue(models) is { Length: > 0 } directory)
             {
                 overrides[$"{ModelOptions.Section}:Directory"] = directory;
+            }
+
+            if (parse.GetValue(httpPort) is { } port)
+            {
+                overrides["StreamNlp:Http:Port"] = port.ToString(CultureInfo.InvariantCulture);
             }
 
             var builder = RunCommand.CreateBuilder(overrides);

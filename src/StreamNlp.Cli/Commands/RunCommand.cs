@@ -8,6 +8,7 @@ using StreamNlp.Kafka.Embedded;
 using StreamNlp.Models.Configuration;
 using StreamNlp.Retrainer.Hosting;
 using StreamNlp.Kafka.Configuration;
+using StreamNlp.Telemetry.Logging;
 using StreamNlp.Worker.Hosting;
 
 namespace StreamNlp.Cli.Commands;
@@ -28,7 +29,7 @@ internal static class RunCommand
         var partitions = new Option<int?>("--partitions") { Description = "Partitions of the topics created at start (StreamNlp:Kafka:Partitions, default 4)." };
         var retrainer = RetrainerCommand.RetrainerOptions();
         var noRetrainer = new Option<bool>("--no-retrainer") { Description = "Run only the enrichment worker, not the retraining worker." };
-        var httpPort = new Option<int?>("--http-port") { Description = "Port of the HTTP endpoint (/healthz, /readyz); 0 turns it off. Default StreamNlp:Http:Port (8080)." };
+        var httpPort = CommonOptions.HttpPort();
 
         var command = new Command("run", "Run the enrichment worker and the retrainer (embedded Kafka broker unless one is configured).")
         {
@@ -75,17 +76,11 @@ internal static class RunCommand
             ContentRootPath = AppContext.BaseDirectory,
             Args = [],
         });
-        builder.Logging.AddSimpleConsole(o =>
-        {
-            o.SingleLine = true;
-            o.TimestampFormat = "HH:mm:ss ";
-        });
-        builder.Logging.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(
-            o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        builder.Configuration.AddInMemoryCollection(overrides);
+        builder.AddStreamNlpConsoleLogging(); // StreamNlp:Logging:Format: simple lines or JSON, on stderr
         // The host's own report of a failed start or a failed service is a stack trace; the command prints
         // one line with the reason instead (CommandRunner, HostExit); the workers log their own failures.
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None);
-        builder.Configuration.AddInMemoryCollection(overrides);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
         return builder;
     }

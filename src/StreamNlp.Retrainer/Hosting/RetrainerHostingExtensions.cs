@@ -4,6 +4,8 @@ using Microsoft.Extensions.Hosting;
 using StreamNlp.Kafka.Configuration;
 using StreamNlp.Models.Configuration;
 using StreamNlp.Retrainer.Configuration;
+using StreamNlp.Retrainer.Telemetry;
+using StreamNlp.Telemetry;
 
 namespace StreamNlp.Retrainer.Hosting;
 
@@ -17,6 +19,8 @@ public static class RetrainerHostingExtensions
         builder.Services.AddOptions<RetrainerOptions>().BindConfiguration(RetrainerOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.TryAddSingleton<RetrainerStatistics>();
+        builder.Services.TryAddSingleton<RetrainerMetrics>();
+        builder.AddStreamNlpTelemetry();
         builder.Services.AddSingleton<RetrainerWorker>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RetrainerWorker>());
         return builder;

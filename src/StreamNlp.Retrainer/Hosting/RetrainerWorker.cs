@@ -22,6 +22,7 @@ using StreamNlp.Models.Tokenization;
 using StreamNlp.Retrainer.Challengers;
 using StreamNlp.Retrainer.Configuration;
 using StreamNlp.Retrainer.Storage;
+using StreamNlp.Retrainer.Telemetry;
 using StreamNlp.Training.Workflows;
 
 namespace StreamNlp.Retrainer.Hosting;
@@ -39,6 +40,7 @@ public sealed class RetrainerWorker(
     IOptions<KafkaOptions> kafkaOptions,
     IOptions<ModelOptions> modelOptions,
     RetrainerStatistics statistics,
+    RetrainerMetrics metrics,
     TimeProvider time,
     ILogger<RetrainerWorker> logger,
     EmbeddedKafkaCluster? embedded = null) : BackgroundService
@@ -167,6 +169,7 @@ public sealed class RetrainerWorker(
 
         store.MarkUsed(task, upTo);
         store.RecordRun(run);
+        metrics.Decided(task.ToName(), run.Decision);
         RetrainerLog.Decided(logger, task.ToName(), run.Decision, run.ChallengerVersion, run.ChampionVersion,
             (run.FinishedAt - run.StartedAt).TotalSeconds, Format(run.Champion), Format(run.Challenger), run.Reason);
     }

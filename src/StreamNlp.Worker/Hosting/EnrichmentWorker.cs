@@ -19,6 +19,7 @@ using StreamNlp.Worker.Inference;
 using StreamNlp.Worker.Ingestion;
 using StreamNlp.Worker.Pipeline;
 using StreamNlp.Worker.Publishing;
+using StreamNlp.Worker.Telemetry;
 
 namespace StreamNlp.Worker.Hosting;
 
@@ -45,10 +46,12 @@ public sealed class EnrichmentWorker(
     ILogger<EnrichmentWorker> logger,
     IHostApplicationLifetime lifetime,
     Health.WorkerHealth health,
+    WorkerMetrics metrics,
     EmbeddedKafkaCluster? embedded = null) : BackgroundService
 {
     private long _processed;
     private long _deadLettered;
+    private long _batches;
 
     /// <summary>Records published to the output topic so far.</summary>
     public long Processed => Interlocked.Read(ref _processed);
@@ -71,6 +74,7 @@ public sealed class EnrichmentWorker(
 
         _ = models.Current;
         health.ModelsLoaded();
+        metrics.ServingModels(() => models.Current.Versions);
         await base.StartAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -95,7 +99,11 @@ public sealed class EnrichmentWorker(
 
         using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(EnrichmentClientConfigs.Consumer(kafka))
             .SetErrorHandler((_, e) => monitor.OnError(e))
-            .SetStatisticsHandler((_, json) => monitor.OnStatistics(json))
+            .SetStatisticsHandler((_, json) =>
+            {
+                monitor.OnStatistics(json);
+                metrics.ConsumerStatistics(json);
+            })
             .RouteLogsTo(logger)
             .SetPartitionsAssignedHandler((_, parts) =>
             {
@@ -162,7 +170,7 @@ public sealed class EnrichmentWorker(
         // The delivery stage runs beside the inference stage: while one window's records are written, produced,
         // acknowledged and committed, the next window is already in the encoder. At most one enriched window
         // waits between them, so a slow broker holds back inference instead of piling up memory.
-        var enrichedWindows = Channel.CreateBounded<AnnotatedWindow>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
+        var enrichedWindows = Channel.CreateBounded<TracedWindow>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
         using var deliveryFailed = new CancellationTokenSource();
         var delivery = Task.Run(() => DeliverWindowsAsync(enrichedWindows.Reader, enricher, sink, inFlight, deliveryFailed), CancellationToken.None);
         Exception? failure = null;
@@ -224,7 +232,7 @@ public sealed class EnrichmentWorker(
     /// </summary>
     private async Task InferWindowsAsync(
         MicroBatcher<ConsumedInput> batcher, BufferGauge buffer, RebalanceHold hold, InFlightWindows inFlight, PartitionGenerations generations,
-        BatchEnricher enricher, ChannelWriter<AnnotatedWindow> enrichedWindows, CancellationToken stoppingToken, CancellationToken deliveryFailed)
+        BatchEnricher enricher, ChannelWriter<TracedWindow> enrichedWindows, CancellationToken stoppingToken, CancellationToken deliveryFailed)
     {
         using var stopOrFailure = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, deliveryFailed);
         while (true)
@@ -256,13 +264,31 @@ public sealed class EnrichmentWorker(
                     continue;
                 }
 
-                ApplyHeadSwaps();
-                // The window in flight finishes even when stop is requested: it is bounded by the host's shutdown timeout.
-                var started = Stopwatch.GetTimestamp();
-                var annotated = await enricher.AnnotateAsync(live, CancellationToken.None).ConfigureAwait(false);
-                WorkerLog.WindowInferred(logger, live.Count, annotated.EncoderRuns, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-                await enrichedWindows.WriteAsync(annotated, deliveryFailed).ConfigureAwait(false);
-                handedOver = true;
+                var trace = BatchTrace.Start(live, Interlocked.Increment(ref _batches));
+                try
+                {
+                    using (WorkerLog.BatchScope(logger, trace.BatchId))
+                    using (trace.Enter())
+                    {
+                        ApplyHeadSwaps();
+                        // The window in flight finishes even when stop is requested: it is bounded by the host's shutdown timeout.
+                        var started = Stopwatch.GetTimestamp();
+                        var annotated = await enricher.AnnotateAsync(live, CancellationToken.None).ConfigureAwait(false);
+                        var inferred = Stopwatch.GetElapsedTime(started);
+                        metrics.BatchEnriched(live.Count, annotated.PaddedTokens, inferred);
+                        WorkerLog.WindowInferred(logger, live.Count, annotated.EncoderRuns, inferred.TotalMilliseconds);
+                        await enrichedWindows.WriteAsync(new TracedWindow(annotated, trace), deliveryFailed).ConfigureAwait(false);
+                    }
+
+                    handedOver = true;
+                }
+                finally
+                {
+                    if (!handedOver)
+                    {
+                        trace.Dispose();
+                    }
+                }
             }
             finally
             {
@@ -279,17 +305,22 @@ public sealed class EnrichmentWorker(
     /// stores and commits the window's offsets, window after window in the order they were consumed.
     /// </summary>
     private async Task DeliverWindowsAsync(
-        ChannelReader<AnnotatedWindow> enrichedWindows, BatchEnricher enricher, IBatchSink sink, InFlightWindows inFlight, CancellationTokenSource deliveryFailed)
+        ChannelReader<TracedWindow> enrichedWindows, BatchEnricher enricher, IBatchSink sink, InFlightWindows inFlight, CancellationTokenSource deliveryFailed)
     {
-        await foreach (var window in enrichedWindows.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
+        await foreach (var (window, trace) in enrichedWindows.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
         {
+            using var scope = WorkerLog.BatchScope(logger, trace.BatchId);
+            using var ambient = trace.Enter();
             try
             {
                 var started = Stopwatch.GetTimestamp();
                 var records = enricher.Records(window).Records;
+                trace.Stamp(records);
                 await sink.DeliverAsync(records, NextOffsets(window.Inputs), CancellationToken.None).ConfigureAwait(false);
+                metrics.Delivered(records, time.GetUtcNow());
                 Count(records);
                 WorkerLog.BatchDone(logger, window.Inputs.Count, (int)Math.Min(int.MaxValue, window.PaddedTokens), Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                trace.Complete(records); // after the batch's log lines, which name its trace
             }
             catch
             {
@@ -298,6 +329,7 @@ public sealed class EnrichmentWorker(
             }
             finally
             {
+                trace.Dispose();
                 inFlight.Exit();
             }
         }
@@ -338,7 +370,11 @@ public sealed class EnrichmentWorker(
             {
                 case OutgoingKind.DeadLetter:
                     Interlocked.Increment(ref _deadLettered);
-                    WorkerLog.DeadLettered(logger, record.Input.Source.ToString(), record.ErrorCode ?? "", record.ErrorDetail ?? "");
+                    using (WorkerLog.RecordScope(logger, record.Input.Coordinates.Topic, record.Input.Coordinates.Partition.Value, record.Input.Coordinates.Offset.Value))
+                    {
+                        WorkerLog.DeadLettered(logger, record.Input.Source.ToString(), record.ErrorCode ?? "", record.ErrorDetail ?? "");
+                    }
+
                     break;
                 case OutgoingKind.Enriched:
                     Interlocked.Increment(ref _processed);

@@ -11,6 +11,7 @@ using StreamNlp.Http;
 using StreamNlp.Kafka.Configuration;
 using StreamNlp.Kafka.ModelUpdates;
 using StreamNlp.Models.Configuration;
+using StreamNlp.Telemetry;
 using StreamNlp.Worker.Configuration;
 using StreamNlp.Worker.Inference;
 
@@ -32,6 +33,8 @@ public static class WorkerHostingExtensions
         services.TryAddSingleton<IModelUpdateTarget>(sp => sp.GetRequiredService<IModelBundleProvider>());
         services.AddStreamNlpResilience();
         services.TryAddSingleton<Health.WorkerHealth>();
+        services.TryAddSingleton<Telemetry.WorkerMetrics>();
+        builder.AddStreamNlpTelemetry();
         services.AddSingleton<EnrichmentWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<EnrichmentWorker>());
         services.AddHttpModule<Health.HealthModule>();

@@ -5,6 +5,13 @@ namespace StreamNlp.Worker.Hosting;
 /// <summary>Source-generated log messages of the enrichment worker (event ids 2000–2099).</summary>
 internal static partial class WorkerLog
 {
+    /// <summary>Scope of everything logged while one batch is enriched and delivered.</summary>
+    public static readonly Func<ILogger, long, IDisposable?> BatchScope = LoggerMessage.DefineScope<long>("batch {BatchId}");
+
+    /// <summary>Scope of what is logged about one input record.</summary>
+    public static readonly Func<ILogger, string, int, long, IDisposable?> RecordScope =
+        LoggerMessage.DefineScope<string, int, long>("{Topic}/{Partition}@{Offset}");
+
     [LoggerMessage(EventId = 2000, Level = LogLevel.Information,
         Message = "Enrichment worker consuming {Topics} as group {GroupId} on {Bootstrap} ({Mode}); output {Output}, dead letters {DeadLetters}")]
     public static partial void Started(ILogger logger, string topics, string groupId, string bootstrap, string mode, string output, string deadLetters);

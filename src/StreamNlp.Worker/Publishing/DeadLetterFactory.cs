@@ -27,6 +27,12 @@ public sealed class DeadLetterFactory(string deadLetterTopic, TimeProvider time,
     /// <summary>Per-header framing counted on top of its key and value.</summary>
     private const int HeaderOverhead = 16;
 
+    /// <summary>
+    /// Room kept for the W3C <c>traceparent</c> header (82 bytes with its framing) that the worker writes on every
+    /// outgoing record after it is built (<c>Telemetry.BatchTrace</c>), in place of any the input carried.
+    /// </summary>
+    private const int TraceParentAllowance = 128;
+
     /// <summary>Longest error detail kept; exception messages can be long.</summary>
     private const int MaxDetailChars = 2000;
 
@@ -71,7 +77,7 @@ public sealed class DeadLetterFactory(string deadLetterTopic, TimeProvider time,
         if (value is not null)
         {
             // Reserve room for the three headers that describe a cut before deciding whether to cut.
-            var room = budget - (key?.Length ?? 0) - Size(headers) - 3 * (HeaderOverhead + 64);
+            var room = budget - (key?.Length ?? 0) - Size(headers) - 3 * (HeaderOverhead + 64) - TraceParentAllowance;
             if (value.Length > room)
             {
                 headers.Add(DeadLetterHeaders.OriginalSize, Utf8(value.Length.ToString(CultureInfo.InvariantCulture)));

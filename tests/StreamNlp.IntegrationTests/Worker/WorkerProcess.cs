@@ -55,7 +55,8 @@ internal sealed class WorkerProcess : IDisposable
         return null;
     }
 
-    public static WorkerProcess Start(string cli, string bootstrap, TestTopics topics, string modelsDirectory, IDictionary<string, string>? settings = null)
+    public static WorkerProcess Start(
+        string cli, string bootstrap, TestTopics topics, string modelsDirectory, IDictionary<string, string>? settings = null, IEnumerable<string>? arguments = null)
     {
         var env = new Dictionary<string, string>
         {
@@ -78,7 +79,7 @@ internal sealed class WorkerProcess : IDisposable
         }
 
         return StartCommand(cli, ["run", "--bootstrap", bootstrap, "--no-retrainer", "--models", modelsDirectory,
-            "--bootstrap-file", Path.Combine(Path.GetTempPath(), $"streamnlp-bootstrap-{Guid.NewGuid():N}")], env);
+            "--bootstrap-file", Path.Combine(Path.GetTempPath(), $"streamnlp-bootstrap-{Guid.NewGuid():N}"), .. arguments ?? []], env);
     }
 
     /// <summary>Any CLI command as a child process, with the given environment variables added.</summary>

@@ -74,9 +74,9 @@ public sealed class ChallengeRunner(
         var hidden = features.HiddenSize;
         var baseTrain = baseData?.Train ?? [];
         var devTexts = (baseData?.Dev ?? holdout).Where(d => index.ContainsKey(d.Label)).ToList();
-        var trained = championManifest.Kind.StartsWith("attention-", StringComparison.Ordinal)
+        var trained = (championManifest.Kind ?? "").StartsWith("attention-", StringComparison.Ordinal)
             ? TrainAttention([.. baseTrain, .. feedbackTrain], devTexts, labels, cancellationToken)
-            : TrainDense(championManifest.Kind, baseTrain, feedbackTrain, devTexts, labels, index, cancellationToken);
+            : TrainDense(championManifest.Kind ?? "", baseTrain, feedbackTrain, devTexts, labels, index, cancellationToken);
 
         // Score both models through ONNX on the same cached states.
         var holdoutStates = features.TokenStates([.. holdout.Select(h => h.Text)]);

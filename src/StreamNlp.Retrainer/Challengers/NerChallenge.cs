@@ -86,9 +86,9 @@ public sealed class NerChallenge(
             .Order(StringComparer.Ordinal);
         var tagSet = BioTagSet.FromEntityTypes(types);
         var dev = baseData?.Dev ?? [.. holdout.Select(h => h.Sentence)];
-        var trained = championManifest.Kind.StartsWith("cnn-", StringComparison.Ordinal)
+        var trained = (championManifest.Kind ?? "").StartsWith("cnn-", StringComparison.Ordinal)
             ? TrainConvolutional(baseTrain, feedbackTrain, dev, tagSet, cancellationToken)
-            : TrainDense(championManifest.Kind, baseTrain, feedbackTrain, dev, tagSet, cancellationToken);
+            : TrainDense(championManifest.Kind ?? "", baseTrain, feedbackTrain, dev, tagSet, cancellationToken);
 
         var training = RetrainRecord.Create(
             baseData?.TrainFile, baseTrain.Count, feedbackTrain.Count, holdout.Count, dev.Count,

@@ -3,7 +3,6 @@ using System.Globalization;
 using StreamNlp.Core.Hashing;
 using StreamNlp.Core.Tasks;
 using StreamNlp.Models.Encoders;
-using StreamNlp.Models.Ner;
 using StreamNlp.Models.Registry;
 using StreamNlp.Training.Data;
 using StreamNlp.Training.HeadFamilies;
@@ -58,9 +57,7 @@ public sealed class HeadTrainingWorkflow(FeatureExtractor features, EncoderDescr
         var dev = ConllReader.Read(request.DevFile);
         var train = DevOverlap.Remove(ConllReader.Read(request.TrainFile), dev, out var overlap);
         ReportOverlap(overlap);
-        var types = train.SelectMany(s => s.Tags).Select(t => BioTagSet.TryParse(t, out _, out var type) ? type : null)
-            .OfType<string>().Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
-        return (HeadTrainingData.ForSentences(features, BioTagSet.FromEntityTypes(types), [train], dev, encoding), train.Count, dev.Count);
+        return (HeadTrainingData.ForSentences(features, NerAlignment.TagSetOf(train), [train], dev, encoding), train.Count, dev.Count);
     }
 
     private void ReportOverlap(int removed)

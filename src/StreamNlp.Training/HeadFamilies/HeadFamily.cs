@@ -14,13 +14,24 @@ namespace StreamNlp.Training.HeadFamilies;
 /// <typeparam name="TModel">The network the family trains.</typeparam>
 public abstract class HeadFamily<TOptions, TModel> : IHeadFamily
     where TOptions : HeadTrainingOptions, new()
-    where TModel : class
+    where TModel : class, ITrainableModel<TModel>
 {
-    public abstract string Name { get; }
+    /// <param name="name">The family's name.</param>
+    /// <param name="summary">One line saying what the head computes.</param>
+    /// <param name="aliases">Other names <c>--head</c> accepts.</param>
+    protected HeadFamily(string name, string summary, params string[] aliases)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        Name = name;
+        Summary = summary;
+        Aliases = aliases;
+    }
 
-    public virtual IReadOnlyList<string> Aliases => [];
+    public string Name { get; }
 
-    public abstract string Summary { get; }
+    public IReadOnlyList<string> Aliases { get; }
+
+    public string Summary { get; }
 
     public Type OptionsType => typeof(TOptions);
 

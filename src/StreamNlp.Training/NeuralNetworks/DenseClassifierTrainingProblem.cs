@@ -20,10 +20,6 @@ internal sealed class DenseClassifierTrainingProblem(TrainingSet train, Training
         return model;
     }
 
-    public IReadOnlyList<Parameter> ParametersOf(DenseClassifier model) => model.Parameters;
-
-    public DenseClassifier Clone(DenseClassifier model) => model.Clone();
-
     public float[] BalancedClassWeights() => DenseClassifierTrainer.BalancedClassWeights(train);
 
     public (double Loss, double Accuracy) EvaluateDev(DenseClassifier model) =>

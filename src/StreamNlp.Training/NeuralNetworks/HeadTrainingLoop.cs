@@ -22,7 +22,7 @@ public static class HeadTrainingLoop
         Func<TModel, double>? devMetric = null,
         IProgress<EpochReport>? progress = null,
         CancellationToken cancellationToken = default)
-        where TModel : class
+        where TModel : class, ITrainableModel<TModel>
     {
         ArgumentNullException.ThrowIfNull(problem);
         ArgumentNullException.ThrowIfNull(options);
@@ -36,7 +36,7 @@ public static class HeadTrainingLoop
         var tracker = new EpochTracker<TModel>(
             options.Patience,
             options.MinimumImprovement,
-            problem.Clone,
+            m => m.Clone(),
             problem.HasDev ? problem.EvaluateDev : null,
             devMetric,
             progress);
@@ -45,7 +45,7 @@ public static class HeadTrainingLoop
         var shuffleRandom = random.Fork();
         var dropoutRandom = random.Fork();
         var classWeights = options.ClassWeighting ? problem.BalancedClassWeights() : [];
-        var optimizer = new AdamWOptimizer(problem.ParametersOf(model), options.LearningRate, options.WeightDecay);
+        var optimizer = new AdamWOptimizer(model.Parameters, options.LearningRate, options.WeightDecay);
         var batchSize = Math.Min(options.BatchSize, order.Length);
         var totalSteps = (long)((order.Length + batchSize - 1) / batchSize) * options.Epochs;
 

@@ -6,4 +6,4 @@ namespace StreamNlp.Training.NeuralNetworks;
 /// <param name="Epochs">One report per epoch run, in order.</param>
 /// <param name="BestEpoch">The epoch with the best dev metric; the last epoch when there was no dev metric.</param>
 public sealed record HeadTrainingResult<TModel>(TModel Model, IReadOnlyList<EpochReport> Epochs, int BestEpoch)
-    where TModel : class;
+    where TModel : class, ITrainableModel<TModel>;

@@ -1,12 +1,12 @@
 namespace StreamNlp.Training.NeuralNetworks;
 
 /// <summary>
-/// What a head family contributes to <see cref="HeadTrainingLoop"/>: its examples, how to build, copy and score its
+/// What a head family contributes to <see cref="HeadTrainingLoop"/>: its examples, how to build and score its
 /// model, and one training mini-batch (forward, loss, backward). One instance serves one training run.
 /// </summary>
 /// <typeparam name="TModel">The network being trained.</typeparam>
 public interface ITrainingProblem<TModel>
-    where TModel : class
+    where TModel : class, ITrainableModel<TModel>
 {
     /// <summary>The training examples (indices this problem understands) that the loop shuffles and cuts into mini-batches.</summary>
     int[] Examples { get; }
@@ -16,12 +16,6 @@ public interface ITrainingProblem<TModel>
 
     /// <summary>A freshly initialised model drawing its weights (and its own dropout streams) from <paramref name="random"/>.</summary>
     TModel CreateModel(SeededRandom random);
-
-    /// <summary>The trainable parameters of <paramref name="model"/>, for the optimiser.</summary>
-    IReadOnlyList<Parameter> ParametersOf(TModel model);
-
-    /// <summary>A copy of <paramref name="model"/>'s current weights.</summary>
-    TModel Clone(TModel model);
 
     /// <summary>"Balanced" class weights <c>N / (classes · count)</c> of the training examples; 0 for a class without examples.</summary>
     float[] BalancedClassWeights();

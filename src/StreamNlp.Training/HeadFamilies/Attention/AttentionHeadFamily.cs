@@ -16,9 +16,10 @@ public sealed class AttentionHeadFamily : HeadFamily<AttentionSequenceHeadOption
     /// <summary>The family's name.</summary>
     public const string FamilyName = "attention";
 
-    public override string Name => FamilyName;
-
-    public override string Summary => "sentence tasks: per-token projection, attention pooling with mean and max pooling, MLP";
+    public AttentionHeadFamily()
+        : base(FamilyName, "sentence tasks: per-token projection, attention pooling with mean and max pooling, MLP")
+    {
+    }
 
     public override bool Supports(NlpTask task) => task != NlpTask.Ner;
 

@@ -17,11 +17,10 @@ public sealed class ConvolutionalHeadFamily : HeadFamily<ConvolutionalTokenHeadO
     /// <summary>The family's name.</summary>
     public const string FamilyName = "cnn";
 
-    public override string Name => FamilyName;
-
-    public override IReadOnlyList<string> Aliases => ["convolutional"];
-
-    public override string Summary => "ner: 1-D convolutions (kernelSizes, channels) over the token states and casing features";
+    public ConvolutionalHeadFamily()
+        : base(FamilyName, "ner: 1-D convolutions (kernelSizes, channels) over the token states and casing features", "convolutional")
+    {
+    }
 
     public override bool Supports(NlpTask task) => task == NlpTask.Ner;
 

@@ -17,11 +17,10 @@ public sealed class DenseHeadFamily : HeadFamily<DenseClassifierOptions, DenseCl
     /// <summary>The family's name.</summary>
     public const string FamilyName = "dense";
 
-    public override string Name => FamilyName;
-
-    public override IReadOnlyList<string> Aliases => ["softmax", "mlp"];
-
-    public override string Summary => "mean-pooled vectors (sentence tasks) or per-word vectors + casing features (ner) into softmax regression or an MLP (hiddenSizes)";
+    public DenseHeadFamily()
+        : base(FamilyName, "mean-pooled vectors (sentence tasks) or per-word vectors + casing features (ner) into softmax regression or an MLP (hiddenSizes)", "softmax", "mlp")
+    {
+    }
 
     public override bool Supports(NlpTask task) => true;
 

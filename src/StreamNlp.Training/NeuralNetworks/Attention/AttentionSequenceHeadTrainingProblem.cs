@@ -18,10 +18,6 @@ internal sealed class AttentionSequenceHeadTrainingProblem(SequenceSet train, Se
         return model;
     }
 
-    public IReadOnlyList<Parameter> ParametersOf(AttentionSequenceHead model) => model.Parameters;
-
-    public AttentionSequenceHead Clone(AttentionSequenceHead model) => model.Clone();
-
     public float[] BalancedClassWeights() => AttentionSequenceHeadTrainer.BalancedClassWeights(train);
 
     public (double Loss, double Accuracy) EvaluateDev(AttentionSequenceHead model) =>

@@ -25,10 +25,6 @@ internal sealed class ConvolutionalTokenHeadTrainingProblem(TokenSequenceSet tra
         return model;
     }
 
-    public IReadOnlyList<Parameter> ParametersOf(ConvolutionalTokenHead model) => model.Parameters;
-
-    public ConvolutionalTokenHead Clone(ConvolutionalTokenHead model) => model.Clone();
-
     public float[] BalancedClassWeights() => ConvolutionalTokenHeadTrainer.BalancedClassWeights(train);
 
     public (double Loss, double Accuracy) EvaluateDev(ConvolutionalTokenHead model) =>

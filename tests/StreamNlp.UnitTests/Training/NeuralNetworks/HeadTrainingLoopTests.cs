@@ -58,14 +58,14 @@ public sealed class HeadTrainingLoopTests
 
         var result = HeadTrainingLoop.Run(new ScriptedTrainingProblem(8), new LoopOptions { Epochs = 6, BatchSize = 8, Patience = 2 }, model =>
         {
-            weightAtEpochEnd.Add(model.Value[0]);
+            weightAtEpochEnd.Add(model.Weight.Value[0]);
             return script[epoch++];
         }, progress);
 
         Assert.Equal(4, result.Epochs.Count); // epochs 3 and 4 did not beat epoch 2: patience 2 ran out
         Assert.Equal(2, result.BestEpoch);
-        Assert.Equal(weightAtEpochEnd[1], result.Model.Value[0]);
-        Assert.NotEqual(weightAtEpochEnd[3], result.Model.Value[0]);
+        Assert.Equal(weightAtEpochEnd[1], result.Model.Weight.Value[0]);
+        Assert.NotEqual(weightAtEpochEnd[3], result.Model.Weight.Value[0]);
         Assert.Equal([0.2, 0.6, 0.5, 0.55], progress.Reports.Select(r => r.DevMetric!.Value));
     }
 

@@ -7,7 +7,7 @@ namespace StreamNlp.UnitTests.Training.NeuralNetworks;
 /// the weight by about the step size), and the problem records what the loop did: the batches, the weight before each
 /// batch, and the first draw of each random stream it was given.
 /// </summary>
-internal sealed class ScriptedTrainingProblem(int examples) : ITrainingProblem<Parameter>
+internal sealed class ScriptedTrainingProblem(int examples) : ITrainingProblem<ScriptedModel>
 {
     public int[] Examples { get; } = [.. Enumerable.Range(0, examples)];
 
@@ -21,30 +21,26 @@ internal sealed class ScriptedTrainingProblem(int examples) : ITrainingProblem<P
 
     public ulong DropoutRandomDraw { get; private set; }
 
-    public Parameter CreateModel(SeededRandom random)
+    public ScriptedModel CreateModel(SeededRandom random)
     {
         ModelRandomDraw = random.NextUInt64();
-        return new Parameter("weight", [0f], applyWeightDecay: false);
+        return new ScriptedModel(new Parameter("weight", [0f], applyWeightDecay: false));
     }
-
-    public IReadOnlyList<Parameter> ParametersOf(Parameter model) => [model];
-
-    public Parameter Clone(Parameter model) => model.Clone();
 
     public float[] BalancedClassWeights() => [];
 
-    public (double Loss, double Accuracy) EvaluateDev(Parameter model) => throw new InvalidOperationException("There is no dev set.");
+    public (double Loss, double Accuracy) EvaluateDev(ScriptedModel model) => throw new InvalidOperationException("There is no dev set.");
 
-    public BatchOutcome TrainBatch(Parameter model, ReadOnlySpan<int> batch, float[] classWeights, SeededRandom dropoutRandom)
+    public BatchOutcome TrainBatch(ScriptedModel model, ReadOnlySpan<int> batch, float[] classWeights, SeededRandom dropoutRandom)
     {
         if (Batches.Count == 0)
         {
             DropoutRandomDraw = dropoutRandom.Clone().NextUInt64();
         }
 
-        WeightBeforeBatch.Add(model.Value[0]);
+        WeightBeforeBatch.Add(model.Weight.Value[0]);
         Batches.Add(batch.ToArray());
-        model.Gradient[0] = 1f;
+        model.Weight.Gradient[0] = 1f;
         return new BatchOutcome(1.0, batch.Length, batch.Length / 2);
     }
 }

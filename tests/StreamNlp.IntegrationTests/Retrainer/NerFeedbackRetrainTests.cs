@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using System.Text.Json;
 using StreamNlp.Core.Contracts.Feedback;
 using StreamNlp.Core.Tasks;
 using StreamNlp.Models.Encoders;
@@ -106,7 +107,7 @@ public sealed class NerFeedbackRetrainTests : IDisposable
         Assert.Contains("B-LOC", manifest.Labels);
         Assert.Null(manifest.Kind);
         Assert.Equal("dense", manifest.Head!.Family); // the champion's family, with the champion's options
-        Assert.Equal(championHead.ToRecipe().Options.GetRawText(), manifest.Head.Options.GetRawText());
+        Assert.True(JsonElement.DeepEquals(championHead.ToRecipe().Options, manifest.Head.Options), manifest.Head.Options.GetRawText());
 
         Assert.True(result.Run.Challenger["feedbackHoldout"] > result.Run.Champion["feedbackHoldout"], "challenger beats champion on held-out feedback");
         Assert.True(result.Run.Challenger.ContainsKey("baseDev") && result.Run.Champion.ContainsKey("baseDev"), "both scored on base dev");
@@ -130,8 +131,9 @@ public sealed class NerFeedbackRetrainTests : IDisposable
     {
         var options = WithBaseData();
         var files = BaseData.FilesFor(NlpTask.Ner, options)!.Value;
-        // A small convolutional champion on the base data (PER/LOC only), made current.
-        var championHead = new HeadChoice(HeadFamilyCatalog.Default.Get("cnn"), new ConvolutionalTokenHeadOptions { Epochs = 3, Channels = 32 });
+        // A convolutional champion on the base data (PER/LOC only), made current. The challenger reuses its options: the
+        // family's defaults with 8 epochs, the settings the retrainer used for every cnn challenger before it read them.
+        var championHead = new HeadChoice(HeadFamilyCatalog.Default.Get("cnn"), new ConvolutionalTokenHeadOptions { Epochs = 8 });
         var champion = new HeadTrainingWorkflow(_features, _files.Descriptor).Train(new TrainRequest(NlpTask.Ner, files.Train, files.Dev, _registry.Root, championHead));
         Assert.Equal(champion.Manifest.Version, _registry.CurrentVersion(NlpTask.Ner));
 
@@ -140,7 +142,7 @@ public sealed class NerFeedbackRetrainTests : IDisposable
         Assert.True(result.Decision.Promote, result.Decision.Reason);
         Assert.Equal(champion.Manifest.Version, result.ChampionVersion);
         Assert.Equal("cnn", result.Challenger.Head!.Family); // the champion's family, with the champion's options
-        Assert.Equal(championHead.ToRecipe().Options.GetRawText(), result.Challenger.Head.Options.GetRawText());
+        Assert.True(JsonElement.DeepEquals(championHead.ToRecipe().Options, result.Challenger.Head.Options), result.Challenger.Head.Options.GetRawText());
         Assert.Contains("I-DRUG", result.Challenger.Labels);
         Assert.Equal(result.Challenger.Version, _registry.CurrentVersion(NlpTask.Ner));
         Assert.True(result.Run.Challenger["feedbackHoldout"] > result.Run.Champion["feedbackHoldout"], "challenger beats champion on held-out feedback");

@@ -63,7 +63,7 @@ public abstract class HeadFamily<TOptions, TModel> : IHeadFamily
     public void Export(TrainedHead head, string onnxPath)
     {
         ArgumentNullException.ThrowIfNull(head);
-        if (head.Model is not TModel model || !ReferenceEquals(head.Head.Family, this))
+        if (head.Model is not TModel model || head.Head.Family.GetType() != GetType())
         {
             throw new ArgumentException($"The head was trained by the family '{head.Head.Family.Name}', not '{Name}'.", nameof(head));
         }

@@ -5,6 +5,7 @@ using StreamNlp.Core.Tasks;
 using StreamNlp.Models.Configuration;
 using StreamNlp.Models.Encoders;
 using StreamNlp.Models.Registry;
+using StreamNlp.Training.HeadFamilies;
 using StreamNlp.Retrainer.Hosting;
 using StreamNlp.Retrainer.Storage;
 using StreamNlp.Kafka.ModelUpdates;
@@ -64,7 +65,7 @@ internal static class ModelsCommand
                 {
                     var manifest = ModelRegistry.ReadManifest(registry.VersionDirectory(task, version));
                     var metrics = string.Join(" ", manifest.Metrics.Select(m => $"{m.Key}={m.Value.ToString("0.0000", CultureInfo.InvariantCulture)}"));
-                    Console.WriteLine($"{(version == current ? "*" : " ")} {task.ToName(),-14} {version,-5} {manifest.Kind,-28} {manifest.CreatedAt:yyyy-MM-dd HH:mm}  {metrics}");
+                    Console.WriteLine($"{(version == current ? "*" : " ")} {task.ToName(),-14} {version,-5} {HeadFamilyCatalog.Default.Describe(manifest),-44} {manifest.CreatedAt:yyyy-MM-dd HH:mm}  {metrics}");
                 }
             }
 
@@ -189,7 +190,7 @@ internal static class ModelsCommand
                 versions.Add(new JsonObject
                 {
                     ["version"] = version,
-                    ["kind"] = manifest.Kind,
+                    ["head"] = HeadFamilyCatalog.Default.Describe(manifest),
                     ["createdAt"] = manifest.CreatedAt.ToString("O", CultureInfo.InvariantCulture),
                     ["labels"] = new JsonArray([.. manifest.Labels.Select(l => (JsonNode)l)]),
                     ["metrics"] = metrics,

@@ -1,9 +1,11 @@
 using System.CommandLine;
+using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using StreamNlp.Core.Tasks;
 using StreamNlp.Models.Encoders;
 using StreamNlp.Models.Runtime;
 using StreamNlp.Models.Tokenization;
+using StreamNlp.Training.HeadFamilies;
 using StreamNlp.Training.NeuralNetworks;
 using StreamNlp.Training.Workflows;
 
@@ -23,26 +25,32 @@ internal static class TrainCommand
         var output = new Option<string>("--out") { Description = "Model registry folder to add the new version to.", DefaultValueFactory = _ => "models" };
         var head = new Option<string>("--head")
         {
-            Description = "Task network: dense (softmax regression, or an MLP with --hidden), attention (classification, sentiment) or cnn (ner).",
+            Description = "Head family: " + string.Join("; ", HeadFamilyCatalog.Default.Families.Select(f => $"{f.Name} ({f.Summary})")) + ".",
             DefaultValueFactory = _ => "dense",
         };
-        var epochs = new Option<int?>("--epochs") { Description = "Most epochs (default 10 for dense heads; the head's own default otherwise)." };
-        var hidden = new Option<int[]>("--hidden") { Description = "Hidden layer sizes (none: softmax regression).", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => [] };
-        var learningRate = new Option<float>("--lr") { DefaultValueFactory = _ => 1e-3f };
-        var batchSize = new Option<int>("--batch-size") { DefaultValueFactory = _ => 64 };
-        var weightDecay = new Option<float>("--weight-decay") { DefaultValueFactory = _ => 0.01f };
-        var dropout = new Option<float?>("--dropout") { Description = "Dropout rate (default 0.1 for dense heads; the head's own default otherwise)." };
+        var epochs = new Option<int?>("--epochs") { Description = "Most epochs (default: the family's, 10 for dense)." };
+        var hidden = new Option<int[]?>("--hidden") { Description = "dense, attention: hidden layer sizes of the classifier (dense default none: softmax regression).", AllowMultipleArgumentsPerToken = true };
+        var learningRate = new Option<float?>("--lr") { Description = "AdamW step size (default: the family's, 1e-3)." };
+        var batchSize = new Option<int?>("--batch-size") { Description = "Examples per mini-batch (default: the family's, 64; cnn 32)." };
+        var weightDecay = new Option<float?>("--weight-decay") { Description = "Decoupled weight decay (default 0.01)." };
+        var dropout = new Option<float?>("--dropout") { Description = "Dropout rate (default: the family's, 0.1; cnn 0.5)." };
         var kernels = new Option<int[]?>("--kernels") { Description = "cnn: kernel size of each convolution layer, e.g. --kernels 3 3.", AllowMultipleArgumentsPerToken = true };
         var channels = new Option<int?>("--channels") { Description = "cnn: channels per convolution layer." };
-        var patience = new Option<int>("--patience") { DefaultValueFactory = _ => 3 };
-        var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 42 };
+        var patience = new Option<int?>("--patience") { Description = "Epochs without a better dev metric before stopping; 0 never stops (default 3)." };
+        var seed = new Option<int?>("--seed") { Description = "Seeds initialisation, shuffling and dropout (default 42)." };
         var classWeights = new Option<bool>("--class-weights") { Description = "Weight classes by inverse frequency." };
+        var setOptions = new Option<string[]>("--option")
+        {
+            Description = "Any option of the head family as NAME=VALUE (camelCase name, JSON value), e.g. --option attentionHeads=4 --option decayLearningRate=false; repeatable.",
+            AllowMultipleArgumentsPerToken = true,
+            DefaultValueFactory = _ => [],
+        };
         var noPromote = new Option<bool>("--no-promote") { Description = "Register the version without making it current." };
         var maxTokens = new Option<int>("--max-tokens") { DefaultValueFactory = _ => 256 };
         var cache = new Option<string?>("--cache-dir") { Description = "Encoder and feature cache (default ~/.cache/streamnlp)." };
         var command = new Command("train", "Train a task head on the frozen encoder and add it to the model registry.")
         {
-            task, train, dev, output, head, epochs, hidden, learningRate, batchSize, weightDecay, dropout, patience, seed, classWeights, noPromote, maxTokens, cache, kernels, channels,
+            task, train, dev, output, head, epochs, hidden, learningRate, batchSize, weightDecay, dropout, patience, seed, classWeights, noPromote, maxTokens, cache, kernels, channels, setOptions,
         };
         command.SetAction((parse, ct) => CommandRunner.Guard(() =>
         {
@@ -59,60 +67,34 @@ internal static class TrainCommand
                 }
             }
 
-            var headKind = parse.GetValue(head)?.ToLowerInvariant() switch
+            var family = HeadFamilyCatalog.Default.Find(parse.GetValue(head) ?? string.Empty);
+            if (family is null || !family.Supports(nlpTask))
             {
-                "dense" or "softmax" or "mlp" => HeadKind.Dense,
-                "attention" when nlpTask != NlpTask.Ner => HeadKind.Attention,
-                "cnn" or "convolutional" when nlpTask == NlpTask.Ner => HeadKind.Convolutional,
-                var other => throw new CliException($"--head '{other}' does not fit task {nlpTask.ToName()}: use dense, or attention (classification, sentiment), or cnn (ner)."),
-            };
-            var options = new DenseClassifierOptions
-            {
-                Epochs = parse.GetValue(epochs) ?? 10,
-                HiddenSizes = parse.GetValue(hidden) ?? [],
-                LearningRate = parse.GetValue(learningRate),
-                BatchSize = parse.GetValue(batchSize),
-                WeightDecay = parse.GetValue(weightDecay),
-                Dropout = parse.GetValue(dropout) ?? 0.1f,
-                Patience = parse.GetValue(patience),
-                Seed = parse.GetValue(seed),
-                ClassWeighting = parse.GetValue(classWeights),
-            };
-            try
-            {
-                options.Validate();
-            }
-            catch (ArgumentException ex)
-            {
-                throw new CliException(ex.Message);
+                throw new CliException(
+                    $"--head '{parse.GetValue(head)}' does not fit task {nlpTask.ToName()}: use one of {string.Join(", ", HeadFamilyCatalog.Default.For(nlpTask).Select(f => f.Name))}.");
             }
 
-            var attention = new StreamNlp.Training.NeuralNetworks.Attention.AttentionSequenceHeadOptions();
-            var convolution = new StreamNlp.Training.NeuralNetworks.Convolution.ConvolutionalTokenHeadOptions();
-            if (parse.GetValue(epochs) is { } explicitEpochs)
-            {
-                attention = attention with { Epochs = explicitEpochs };
-                convolution = convolution with { Epochs = explicitEpochs };
-            }
+            (string Flag, string Name, object? Value)[] flags =
+            [
+                ("--epochs", "epochs", parse.GetValue(epochs)),
+                ("--batch-size", "batchSize", parse.GetValue(batchSize)),
+                ("--lr", "learningRate", parse.GetValue(learningRate)),
+                ("--weight-decay", "weightDecay", parse.GetValue(weightDecay)),
+                ("--dropout", "dropout", parse.GetValue(dropout)),
+                ("--patience", "patience", parse.GetValue(patience)),
+                ("--seed", "seed", parse.GetValue(seed)),
+                ("--class-weights", "classWeighting", parse.GetValue(classWeights) ? true : null),
+                ("--hidden", "hiddenSizes", parse.GetValue(hidden) is { Length: > 0 } hiddenSizes ? hiddenSizes : null),
+                ("--kernels", "kernelSizes", parse.GetValue(kernels) is { Length: > 0 } kernelSizes ? kernelSizes : null),
+                ("--channels", "channels", parse.GetValue(channels)),
+            ];
+            var overrides = flags
+                .Where(f => f.Value is not null)
+                .Select(f => (f.Flag, f.Name, JsonSerializer.SerializeToNode(f.Value, f.Value!.GetType())))
+                .Concat((parse.GetValue(setOptions) ?? []).Select(HeadOptionArguments.Parse).Select(o => ("--option", o.Name, o.Value)));
 
-            if (parse.GetValue(dropout) is { } explicitDropout)
-            {
-                attention = attention with { Dropout = explicitDropout };
-                convolution = convolution with { Dropout = explicitDropout };
-            }
-
-            if (parse.GetValue(kernels) is { Length: > 0 } kernelSizes)
-            {
-                convolution = convolution with { KernelSizes = kernelSizes };
-            }
-
-            if (parse.GetValue(channels) is { } channelCount)
-            {
-                convolution = convolution with { Channels = channelCount };
-            }
-
-            var request = new TrainRequest(nlpTask, parse.GetValue(train)!, parse.GetValue(dev)!, parse.GetValue(output)!, options, !parse.GetValue(noPromote),
-                headKind, attention, convolution);
+            var request = new TrainRequest(
+                nlpTask, parse.GetValue(train)!, parse.GetValue(dev)!, parse.GetValue(output)!, HeadOptionArguments.Apply(family, overrides), !parse.GetValue(noPromote));
             return Task.FromResult(Train(request, parse.GetValue(maxTokens), parse.GetValue(cache), ct));
         }));
         return command;
@@ -127,14 +109,9 @@ internal static class TrainCommand
         var tokenizer = new TextTokenizer(files.VocabularyPath, files.Descriptor.Uncased);
         var extractor = new FeatureExtractor(tokenizer, encoder, maxTokens, cacheRoot);
         var workflow = new HeadTrainingWorkflow(extractor, files.Descriptor) { Notice = message => Console.Error.WriteLine(message) };
-        var total = request.Head switch
-        {
-            HeadKind.Attention => request.AttentionOptions!.Epochs,
-            HeadKind.Convolutional => request.ConvolutionOptions!.Epochs,
-            _ => request.Options.Epochs,
-        };
+        var total = request.Head.Options.Epochs;
         var started = System.Diagnostics.Stopwatch.StartNew();
-        Console.Error.WriteLine($"training {request.Task.ToName()} head ({DescribeHead(request)}) on {request.TrainFile}; encoder {files.Descriptor.Version} on {sessions.ActiveProvider}");
+        Console.Error.WriteLine($"training {request.Task.ToName()} head ({request.Head.Describe()}) on {request.TrainFile}; encoder {files.Descriptor.Version} on {sessions.ActiveProvider}");
         var outcome = workflow.Train(request, new ConsoleProgressBar(), new SynchronousProgress<EpochReport>(e => Console.Error.WriteLine(
             $"epoch {e.Epoch,2}/{total}  train loss {e.TrainLoss:0.0000} acc {e.TrainAccuracy:0.0000}  |  dev loss {e.DevLoss:0.0000} {(request.Task == NlpTask.Ner ? "entity F1" : "accuracy")} {e.DevMetric:0.0000}  ({e.Elapsed.TotalSeconds:0.0} s)")), ct);
 
@@ -145,11 +122,4 @@ internal static class TrainCommand
         Console.WriteLine($"written to {outcome.VersionDirectory}{(request.Promote ? " (current)" : "")}; total {started.Elapsed.TotalSeconds:0.0} s, encoding included");
         return 0;
     }
-
-    private static string DescribeHead(TrainRequest request) => request.Head switch
-    {
-        HeadKind.Attention => "attention " + request.AttentionOptions!.Describe(),
-        HeadKind.Convolutional => "convolutional",
-        _ => request.Options.HiddenSizes.Count(h => h > 0) == 0 ? "softmax regression" : "MLP " + string.Join("-", request.Options.HiddenSizes),
-    };
 }

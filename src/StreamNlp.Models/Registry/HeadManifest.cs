@@ -13,8 +13,20 @@ public sealed record HeadManifest
 
     [JsonPropertyName("version")] public required string Version { get; init; }
 
-    /// <summary>Head architecture, e.g. <c>mean-pool-softmax</c> or <c>token-softmax</c>.</summary>
-    [JsonPropertyName("kind")] public required string Kind { get; init; }
+    /// <summary>The head family and its options: what trained this head, and what a retrained challenger reuses.</summary>
+    [JsonPropertyName("head")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public HeadRecipe? Head { get; init; }
+
+    /// <summary>
+    /// The architecture string that manifests written before head families carried instead of <see cref="Head"/>
+    /// (e.g. <c>mean-pool-mlp-512</c>, <c>attention-proj256-…</c>, <c>cnn-k3-3-c256</c>; the shipped models still do).
+    /// Never written any more; read only through the training library's one compatibility mapping
+    /// (<c>LegacyHeadKinds</c>).
+    /// </summary>
+    [JsonPropertyName("kind")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Kind { get; init; }
 
     /// <summary>Output labels in the order of the head's output; BIO tags for NER.</summary>
     [JsonPropertyName("labels")] public required IReadOnlyList<string> Labels { get; init; }

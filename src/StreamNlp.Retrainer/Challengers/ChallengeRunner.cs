@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using StreamNlp.Core.Hashing;
@@ -11,18 +10,15 @@ using StreamNlp.Models.Runtime;
 using StreamNlp.Retrainer.Configuration;
 using StreamNlp.Retrainer.Storage;
 using StreamNlp.Training.Data;
-using StreamNlp.Training.Evaluation;
-using StreamNlp.Training.Export;
-using StreamNlp.Training.NeuralNetworks;
-using StreamNlp.Training.Reports;
+using StreamNlp.Training.HeadFamilies;
 using StreamNlp.Training.Workflows;
 
 namespace StreamNlp.Retrainer.Challengers;
 
 /// <summary>
 /// One retraining round for a task: split the stored feedback into train and held-out parts (by a
-/// hash of the text, so an example stays on its side across rounds), train a challenger on the base
-/// training data plus the feedback, register it as a new (not yet current) version, score champion
+/// hash of the text, so an example stays on its side across rounds), train a challenger of the champion's head
+/// family with the champion's recorded options on the base training data plus the feedback, register it as a new (not yet current) version, score champion
 /// and challenger through their ONNX graphs on the held-out feedback and the base dev data, and let
 /// the <see cref="PromotionGate"/> decide. Promotion switches the registry's <c>current</c>.
 /// </summary>
@@ -34,14 +30,6 @@ public sealed class ChallengeRunner(
     InferenceSettings inference,
     TimeProvider time)
 {
-    private static readonly DenseClassifierOptions TrainerOptions = new()
-    {
-        Epochs = 30,
-        LearningRate = 0.005f,
-        Patience = 5,
-        Seed = 42,
-    };
-
     public ChallengeResult Run(NlpTask task, IReadOnlyList<StoredFeedback> feedback, CancellationToken cancellationToken)
     {
         if (task == NlpTask.Ner)
@@ -71,12 +59,11 @@ public sealed class ChallengeRunner(
             .ToArray();
         var index = labels.Select((l, i) => (l, i)).ToDictionary(p => p.l, p => p.i, StringComparer.Ordinal);
 
-        var hidden = features.HiddenSize;
         var baseTrain = baseData?.Train ?? [];
         var devTexts = (baseData?.Dev ?? holdout).Where(d => index.ContainsKey(d.Label)).ToList();
-        var trained = championManifest.Kind.StartsWith("attention-", StringComparison.Ordinal)
-            ? TrainAttention([.. baseTrain, .. feedbackTrain], devTexts, labels, cancellationToken)
-            : TrainDense(championManifest.Kind, baseTrain, feedbackTrain, devTexts, labels, index, cancellationToken);
+        // The champion's family and options; base and feedback are separate parts, so the base features come from the cache.
+        var champion = HeadFamilyCatalog.Default.ChoiceOf(championManifest);
+        var trained = champion.Train(HeadTrainingData.ForTexts(task, features, labels, [baseTrain, feedbackTrain], devTexts), null, cancellationToken);
 
         // Score both models through ONNX on the same cached states.
         var holdoutStates = features.TokenStates([.. holdout.Select(h => h.Text)]);
@@ -85,8 +72,7 @@ public sealed class ChallengeRunner(
             baseData?.TrainFile, baseTrain.Count, feedbackTrain.Count, holdout.Count, devTexts.Count,
             trained.Epochs.Count, trained.BestEpoch, championVersion, clock.Elapsed);
 
-        var outcome = HeadRegistration.Register(
-            registry, task, encoder, trained.Kind, labels, trained.Epochs, trained.BestEpoch, training, trained.Evaluation, trained.Export, promote: false);
+        var outcome = HeadRegistration.Register(registry, task, encoder, trained, training, promote: false);
 
         var sessions = new SessionFactory(inference);
         using var championHead = new TaskHead(task, registry.VersionDirectory(task, championVersion), championManifest, sessions);
@@ -106,45 +92,6 @@ public sealed class ChallengeRunner(
         return new ChallengeResult(run, decision, outcome.Manifest, championVersion);
     }
 
-    /// <summary>A trained challenger, ready to register: its kind, history, dev evaluation and ONNX export.</summary>
-    private sealed record TrainedChallenger(string Kind, IReadOnlyList<EpochReport> Epochs, int BestEpoch, HeadEvaluation Evaluation, Action<string> Export);
-
-    /// <summary>Same family as the champion: mean-pooled vectors into softmax regression or an MLP of the champion's width.</summary>
-    private TrainedChallenger TrainDense(
-        string championKind, IReadOnlyList<LabeledText> baseTrain, IReadOnlyList<LabeledText> feedbackTrain, IReadOnlyList<LabeledText> devTexts,
-        string[] labels, Dictionary<string, int> index, CancellationToken cancellationToken)
-    {
-        var hiddenSizes = championKind.StartsWith("mean-pool-mlp-", StringComparison.Ordinal)
-            ? championKind["mean-pool-mlp-".Length..].Split('-').Select(h => int.Parse(h, CultureInfo.InvariantCulture)).ToArray()
-            : [];
-        var trainerOptions = hiddenSizes.Length == 0 ? TrainerOptions : TrainerOptions with { HiddenSizes = hiddenSizes, LearningRate = 0.001f, Dropout = 0.2f };
-        var hidden = features.HiddenSize;
-        // Base features are cached on disk by text set; only the feedback is encoded afresh.
-        var trainFeatures = baseTrain.Count == 0 ? [] : features.PooledFeatures([.. baseTrain.Select(t => t.Text)]);
-        var feedbackFeatures = features.PooledFeatures([.. feedbackTrain.Select(t => t.Text)]);
-        var trainSet = new TrainingSet(
-            [.. trainFeatures, .. feedbackFeatures],
-            hidden,
-            [.. baseTrain.Select(t => index[t.Label]), .. feedbackTrain.Select(t => index[t.Label])],
-            labels.Length);
-        var devFeatures = devTexts.Count == 0 ? [] : features.PooledFeatures([.. devTexts.Select(t => t.Text)]);
-        var devSet = devTexts.Count == 0 ? null : new TrainingSet(devFeatures, hidden, [.. devTexts.Select(t => index[t.Label])], labels.Length);
-        var result = DenseClassifierTrainer.Train(trainSet, devSet, trainerOptions, null, null, cancellationToken);
-        var evaluation = Evaluate(labels, devTexts, result.Model.Predict(devFeatures, devTexts.Count).Select(p => labels[p]).ToList());
-        var kind = hiddenSizes.Length == 0 ? "mean-pool-softmax" : "mean-pool-mlp-" + string.Join("-", hiddenSizes);
-        return new TrainedChallenger(kind, result.Epochs, result.BestEpoch, evaluation,
-            dir => HeadOnnxExporter.ExportSequenceHead(result.Model, hidden, Path.Combine(dir, HeadContract.FileName)));
-    }
-
-    /// <summary>Same family as an attention champion (slower: minutes on large base data with 2 cores).</summary>
-    private TrainedChallenger TrainAttention(IReadOnlyList<LabeledText> train, IReadOnlyList<LabeledText> devTexts, string[] labels, CancellationToken cancellationToken)
-    {
-        var options = new Training.NeuralNetworks.Attention.AttentionSequenceHeadOptions();
-        var result = AttentionSequenceTraining.Train(features, train, devTexts, labels, options, null, null, cancellationToken);
-        return new TrainedChallenger("attention-" + options.Describe(), result.Epochs, result.BestEpoch, HeadEvaluation.FromClassification(result.DevMetrics),
-            dir => AttentionSequenceHeadExporter.Export(result.Model, features.HiddenSize, Path.Combine(dir, HeadContract.FileName)));
-    }
-
     private static Scorecard Score(TaskHead head, IReadOnlyList<LabeledText> holdout, TokenStates holdoutStates, IReadOnlyList<LabeledText>? baseDev, TokenStates? baseStates)
     {
         var holdoutPredictions = holdout.Count == 0 ? [] : HeadScoring.PredictLabels(head, holdoutStates);
@@ -158,9 +105,6 @@ public sealed class ChallengeRunner(
 
         return new Scorecard(correct, correct.Length == 0 ? 0 : correct.Count(c => c) / (double)correct.Length, baseScore);
     }
-
-    private static HeadEvaluation Evaluate(IReadOnlyList<string> labels, IReadOnlyList<LabeledText> dev, IReadOnlyList<string> predicted) =>
-        HeadEvaluation.FromClassification(ClassificationMetrics.Compute(labels, [.. dev.Select(d => d.Label)], predicted));
 
     /// <summary>Whether an example belongs to the held-out part: a stable function of its text.</summary>
     public bool IsHoldout(string text)

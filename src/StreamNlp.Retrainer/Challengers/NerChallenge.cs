@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using StreamNlp.Core.Hashing;
 using StreamNlp.Core.Tasks;
 using StreamNlp.Models.Encoders;
@@ -13,10 +12,7 @@ using StreamNlp.Retrainer.Configuration;
 using StreamNlp.Retrainer.Storage;
 using StreamNlp.Training.Data;
 using StreamNlp.Training.Evaluation;
-using StreamNlp.Training.Export;
-using StreamNlp.Training.NeuralNetworks;
-using StreamNlp.Training.NeuralNetworks.Convolution;
-using StreamNlp.Training.Reports;
+using StreamNlp.Training.HeadFamilies;
 using StreamNlp.Training.Workflows;
 
 namespace StreamNlp.Retrainer.Challengers;
@@ -25,7 +21,7 @@ namespace StreamNlp.Retrainer.Challengers;
 /// One NER retraining round, with the contract of <see cref="ChallengeRunner"/>'s sequence path: feedback (text +
 /// character-span entities) becomes IOB2 sentences over the tokenizer's words (<see cref="NerFeedbackConversion"/>);
 /// examples are split into train and held-out by <paramref name="isHoldout"/> (a hash of the text); a challenger of
-/// the champion's family is trained on the base CoNLL data plus the feedback and registered without promotion; both
+/// the champion's family, with its recorded options, is trained on the base CoNLL data plus the feedback and registered without promotion; both
 /// heads are scored through their ONNX graphs on the same cached states (held-out feedback: exact entity-set match
 /// per example and entity F1; base dev: entity F1 on word spans); the <see cref="PromotionGate"/> decides.
 /// </summary>
@@ -38,21 +34,6 @@ public sealed class NerChallenge(
     TimeProvider time,
     Func<string, bool> isHoldout)
 {
-    /// <summary>The dense token head's settings: those the shipped NER head was trained with.</summary>
-    private static readonly DenseClassifierOptions DenseOptions = new()
-    {
-        Epochs = 20,
-        LearningRate = 0.003f,
-        Patience = 4,
-        Seed = 42,
-    };
-
-    /// <summary>
-    /// The convolutional head's defaults, with epochs capped at 8 (default 30) so a retraining round stays short on a
-    /// few cores; early stopping on dev entity F1 usually ends earlier anyway.
-    /// </summary>
-    private static readonly ConvolutionalTokenHeadOptions ConvolutionOptions = new() { Epochs = 8 };
-
     public ChallengeResult Run(IReadOnlyList<StoredFeedback> feedback, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(feedback);
@@ -86,15 +67,14 @@ public sealed class NerChallenge(
             .Order(StringComparer.Ordinal);
         var tagSet = BioTagSet.FromEntityTypes(types);
         var dev = baseData?.Dev ?? [.. holdout.Select(h => h.Sentence)];
-        var trained = championManifest.Kind.StartsWith("cnn-", StringComparison.Ordinal)
-            ? TrainConvolutional(baseTrain, feedbackTrain, dev, tagSet, cancellationToken)
-            : TrainDense(championManifest.Kind, baseTrain, feedbackTrain, dev, tagSet, cancellationToken);
+        // The champion's family and options; base and feedback are separate parts, so the base states come from the cache.
+        var champion = HeadFamilyCatalog.Default.ChoiceOf(championManifest);
+        var trained = champion.Train(HeadTrainingData.ForSentences(features, tagSet, [baseTrain, feedbackTrain], dev), null, cancellationToken);
 
         var training = RetrainRecord.Create(
             baseData?.TrainFile, baseTrain.Count, feedbackTrain.Count, holdout.Count, dev.Count,
             trained.Epochs.Count, trained.BestEpoch, championVersion, clock.Elapsed);
-        var outcome = HeadRegistration.Register(
-            registry, NlpTask.Ner, encoder, trained.Kind, trained.Labels, trained.Epochs, trained.BestEpoch, training, trained.Evaluation, trained.Export, promote: false);
+        var outcome = HeadRegistration.Register(registry, NlpTask.Ner, encoder, trained, training, promote: false);
 
         // Score both models through ONNX on the same cached states.
         var holdoutStates = features.TokenStates([.. holdout.Select(h => h.Text)]);
@@ -116,101 +96,6 @@ public sealed class NerChallenge(
             championCard.ToMetrics(), challengerCard.ToMetrics(),
             decision.Promote ? RetrainDecisions.Promoted : RetrainDecisions.Rejected, decision.Reason);
         return new ChallengeResult(run, decision, outcome.Manifest, championVersion);
-    }
-
-    /// <summary>
-    /// Same family as a dense token champion (<c>token-softmax</c> or <c>token-mlp-…</c>): per-word features through
-    /// <see cref="NerAlignment"/>. Base and feedback are aligned separately so the base features come from the cache.
-    /// </summary>
-    private TrainedNerChallenger TrainDense(
-        string championKind, IReadOnlyList<ConllSentence> baseTrain, IReadOnlyList<ConllSentence> feedbackTrain, IReadOnlyList<ConllSentence> dev,
-        BioTagSet tagSet, CancellationToken cancellationToken)
-    {
-        var hiddenSizes = championKind.StartsWith("token-mlp-", StringComparison.Ordinal)
-            ? championKind["token-mlp-".Length..].Split('-').Select(h => int.Parse(h, CultureInfo.InvariantCulture)).ToArray()
-            : [];
-        var trainerOptions = hiddenSizes.Length == 0 ? DenseOptions : DenseOptions with { HiddenSizes = hiddenSizes, LearningRate = 0.001f, Dropout = 0.2f };
-        var parts = new[] { baseTrain, feedbackTrain }
-            .Where(p => p.Count > 0)
-            .Select(p => NerAlignment.Align(p, features.Tokenizer, tagSet, features, null, "encode train"))
-            .ToList();
-        var dimension = features.HiddenSize + TokenShapeFeatures.Count;
-        var trainSet = new TrainingSet(
-            Join([.. parts.Select(p => p.Features.Features)]), dimension, Join([.. parts.Select(p => p.WordLabels)]), tagSet.Count);
-        var devData = dev.Count == 0 ? null : NerAlignment.Align(dev, features.Tokenizer, tagSet, features, null, "encode dev");
-        var devSet = devData is null ? null : new TrainingSet(devData.Features.Features, dimension, devData.WordLabels, tagSet.Count);
-        Func<DenseClassifier, double>? devMetric = devData is null ? null : m => NerAlignment.Evaluate(m, devData, dev, tagSet).Overall.F1;
-        var result = DenseClassifierTrainer.Train(trainSet, devSet, trainerOptions, devMetric, null, cancellationToken);
-        var predicted = devData is null ? [] : NerAlignment.PredictTokenTags(result.Model, devData, tagSet);
-        var kind = hiddenSizes.Length == 0 ? "token-softmax" : "token-mlp-" + string.Join("-", hiddenSizes);
-        return new TrainedNerChallenger(kind, tagSet.Labels, result.Epochs, result.BestEpoch, HeadTrainingWorkflow.NerEvaluation(dev, predicted, tagSet),
-            dir => HeadOnnxExporter.ExportTokenHead(result.Model, features.HiddenSize, TokenShapeFeatures.Count, Path.Combine(dir, HeadContract.FileName)));
-    }
-
-    /// <summary>
-    /// Same family as a convolutional champion (<c>cnn-…</c>), with the pieces of <see cref="ConvolutionalNerTraining"/>:
-    /// base and feedback are prepared separately (the base states come from the cache) and the tag set keeps the
-    /// champion's types, which <see cref="ConvolutionalNerTraining.Train"/> (tags of the training data only) would not.
-    /// </summary>
-    private TrainedNerChallenger TrainConvolutional(
-        IReadOnlyList<ConllSentence> baseTrain, IReadOnlyList<ConllSentence> feedbackTrain, IReadOnlyList<ConllSentence> dev,
-        BioTagSet tagSet, CancellationToken cancellationToken)
-    {
-        var parts = new[] { baseTrain, feedbackTrain }
-            .Where(p => p.Count > 0)
-            .Select(p => ConvolutionalNerTraining.Prepare(features, p, tagSet, null, "encode train").Set)
-            .ToList();
-        var trainSet = new TokenSequenceSet(
-            Concatenate([.. parts.Select(p => p.States)]), Join([.. parts.Select(p => p.Labels)]), tagSet.Count);
-        var devData = dev.Count == 0 ? null : ConvolutionalNerTraining.Prepare(features, dev, tagSet, null, "encode dev");
-        Func<ConvolutionalTokenHead, double>? devMetric = devData is null ? null : m => ConvolutionalNerTraining.Evaluate(m, devData, dev, tagSet).Overall.F1;
-        var result = ConvolutionalTokenHeadTrainer.Train(trainSet, devData?.Set, ConvolutionOptions, devMetric, null, cancellationToken);
-        var predicted = devData is null ? [] : ConvolutionalNerTraining.PredictTokenTags(result.Model, devData, tagSet);
-        var kind = $"cnn-k{string.Join("-", ConvolutionOptions.KernelSizes)}-c{ConvolutionOptions.Channels}";
-        return new TrainedNerChallenger(kind, tagSet.Labels, result.Epochs, result.BestEpoch, HeadTrainingWorkflow.NerEvaluation(dev, predicted, tagSet),
-            dir => ConvolutionalTokenHeadExporter.Export(result.Model, features.HiddenSize, TokenShapeFeatures.Count, Path.Combine(dir, HeadContract.FileName)));
-    }
-
-    /// <summary>One <see cref="TokenStates"/> holding the texts of <paramref name="parts"/> in order.</summary>
-    private static TokenStates Concatenate(IReadOnlyList<TokenStates> parts)
-    {
-        if (parts.Count == 1)
-        {
-            return parts[0];
-        }
-
-        var offsets = new List<int> { 0 };
-        foreach (var part in parts)
-        {
-            var shift = offsets[^1];
-            offsets.AddRange(part.Offsets.Skip(1).Select(o => o + shift));
-        }
-
-        return new TokenStates(
-            [.. parts.SelectMany(p => p.Texts)],
-            [.. offsets],
-            Join([.. parts.Select(p => p.States)]),
-            Join([.. parts.Select(p => p.Shape)]),
-            parts[0].HiddenSize);
-    }
-
-    /// <summary>The arrays one after another, in one array.</summary>
-    private static T[] Join<T>(IReadOnlyList<T[]> arrays)
-    {
-        if (arrays.Count == 1)
-        {
-            return arrays[0];
-        }
-
-        var result = new T[arrays.Sum(a => (long)a.Length)];
-        var position = 0L;
-        foreach (var array in arrays)
-        {
-            Array.Copy(array, 0, result, position, array.Length);
-            position += array.Length;
-        }
-
-        return result;
     }
 
     private static Scorecard Score(

@@ -35,7 +35,7 @@ public static class ModelEvaluator
         var texts = data.Select(ConllReader.ToText).ToArray();
         var annotations = Annotate(bundle, [.. texts.Select(t => t.Text)], maxTokens, batchSize, progress);
         var predicted = texts.Select((t, i) => TokenTags(t, annotations[i].Entities)).ToList();
-        return HeadTrainingWorkflow.NerEvaluation(data, predicted, new BioTagSet(bundle.Heads[NlpTask.Ner].Labels));
+        return HeadFamilies.DevScoring.Entities(data, predicted, new BioTagSet(bundle.Heads[NlpTask.Ner].Labels));
     }
 
     /// <summary>

@@ -7,7 +7,7 @@ namespace StreamNlp.Training.NeuralNetworks;
 /// dense layer to one logit per class, then softmax. With no hidden layers it is multinomial logistic
 /// (softmax) regression. Prediction runs in inference mode (no dropout) and is safe to call from several threads.
 /// </summary>
-public sealed class DenseClassifier
+public sealed class DenseClassifier : ITrainableModel<DenseClassifier>
 {
     /// <summary>Rows pushed through the network at a time by the batch methods.</summary>
     private const int InferenceChunkRows = 256;

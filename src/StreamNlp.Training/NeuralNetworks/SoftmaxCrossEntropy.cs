@@ -74,6 +74,34 @@ public static class SoftmaxCrossEntropy
         return weightSum > 0 ? weightedLoss / weightSum : 0.0;
     }
 
+    /// <summary>How many of the <c>labels.Length</c> rows of <paramref name="probabilities"/> put their largest value on the row's label.</summary>
+    public static int CountCorrect(ReadOnlySpan<float> probabilities, ReadOnlySpan<int> labels, int classes)
+    {
+        var correct = 0;
+        for (var row = 0; row < labels.Length; row++)
+        {
+            if (TensorPrimitives.IndexOfMax(probabilities.Slice(row * classes, classes)) == labels[row])
+            {
+                correct++;
+            }
+        }
+
+        return correct;
+    }
+
+    /// <summary>"Balanced" class weights <c>N / (classes · count)</c> from per-class counts summing to N; 0 for a class without examples.</summary>
+    public static float[] BalancedWeights(IReadOnlyList<int> counts, long total)
+    {
+        ArgumentNullException.ThrowIfNull(counts);
+        var weights = new float[counts.Count];
+        for (var c = 0; c < counts.Count; c++)
+        {
+            weights[c] = counts[c] == 0 ? 0f : (float)total / (counts.Count * counts[c]);
+        }
+
+        return weights;
+    }
+
     /// <summary>Writes softmax(<paramref name="logits"/>) and returns log Σ exp(logits).</summary>
     private static double SoftmaxRow(ReadOnlySpan<float> logits, Span<float> probabilities)
     {

@@ -2,15 +2,15 @@ using StreamNlp.Core.Tasks;
 using StreamNlp.Models.Encoders;
 using StreamNlp.Models.Heads;
 using StreamNlp.Models.Registry;
-using StreamNlp.Training.NeuralNetworks;
+using StreamNlp.Training.HeadFamilies;
 using StreamNlp.Training.Reports;
 
 namespace StreamNlp.Training.Workflows;
 
 /// <summary>
 /// Writes a trained head into a new registry version: the ONNX graph, <c>report.txt</c>, the report
-/// files (metrics JSON and plots) and the manifest with every file's SHA-256; optionally makes it
-/// current. Shared by <c>streamnlp train</c> and the retrainer, for every head kind.
+/// files (metrics JSON and plots) and the manifest with the head's <c>{family, options}</c> and every file's SHA-256;
+/// optionally makes it current. Shared by <c>streamnlp train</c> and the retrainer, for every head family.
 /// </summary>
 public static class HeadRegistration
 {
@@ -18,29 +18,28 @@ public static class HeadRegistration
         ModelRegistry registry,
         NlpTask task,
         EncoderDescriptor encoder,
-        string kind,
-        IReadOnlyList<string> labels,
-        IReadOnlyList<EpochReport> epochs,
-        int bestEpoch,
+        TrainedHead head,
         TrainingRecord training,
-        HeadEvaluation evaluation,
-        Action<string> export,
         bool promote)
     {
+        ArgumentNullException.ThrowIfNull(registry);
+        ArgumentNullException.ThrowIfNull(encoder);
+        ArgumentNullException.ThrowIfNull(head);
         var version = registry.NextVersion(task);
         var directory = registry.VersionDirectory(task, version);
         Directory.CreateDirectory(directory);
-        export(directory);
+        head.ExportOnnx(Path.Combine(directory, HeadContract.FileName));
+        var evaluation = head.Evaluation;
         File.WriteAllText(Path.Combine(directory, "report.txt"), evaluation.Text);
         var reportFiles = TrainingReportWriter.Write(
-            directory, $"{task.ToName()} {version} ({kind})", evaluation.MetricName, epochs, bestEpoch,
+            directory, $"{task.ToName()} {version} ({head.Head.Describe()})", evaluation.MetricName, head.Epochs, head.BestEpoch,
             evaluation.Detail, evaluation.MatrixLabels, evaluation.Confusion);
         var manifest = ModelRegistry.WriteManifest(directory, new HeadManifest
         {
             Task = task.ToName(),
             Version = version,
-            Kind = kind,
-            Labels = labels,
+            Head = head.Head.ToRecipe(),
+            Labels = head.Labels,
             CreatedAt = DateTimeOffset.UtcNow,
             Encoder = new EncoderReference(encoder.Name, encoder.ModelSha256),
             Files = new Dictionary<string, string>(),
@@ -52,6 +51,6 @@ public static class HeadRegistration
             registry.Promote(task, version, encoder.ModelSha256);
         }
 
-        return new TrainOutcome(manifest, directory, epochs, bestEpoch, evaluation.Text);
+        return new TrainOutcome(manifest, directory, head.Epochs, head.BestEpoch, evaluation.Text);
     }
 }

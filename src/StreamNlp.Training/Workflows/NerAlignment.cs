@@ -14,6 +14,15 @@ namespace StreamNlp.Training.Workflows;
 /// </summary>
 public static class NerAlignment
 {
+    /// <summary>The tag set a head trained on <paramref name="sentences"/> gets: <c>O</c>, then <c>B-X</c>, <c>I-X</c> per entity type (ordinal order).</summary>
+    public static BioTagSet TagSetOf(IReadOnlyList<ConllSentence> sentences)
+    {
+        ArgumentNullException.ThrowIfNull(sentences);
+        var types = sentences.SelectMany(s => s.Tags).Select(t => BioTagSet.TryParse(t, out _, out var type) ? type : null)
+            .OfType<string>().Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
+        return BioTagSet.FromEntityTypes(types);
+    }
+
     public static NerData Align(
         IReadOnlyList<ConllSentence> sentences,
         TextTokenizer tokenizer,

@@ -18,4 +18,28 @@ public sealed record TokenStates(IReadOnlyList<TokenizedText> Texts, int[] Offse
     public ReadOnlySpan<float> StatesOf(int text) => States.AsSpan(Offsets[text] * HiddenSize, Length(text) * HiddenSize);
 
     public ReadOnlySpan<float> ShapeOf(int text) => Shape.AsSpan(Offsets[text] * TokenShapeFeatures.Count, Length(text) * TokenShapeFeatures.Count);
+
+    /// <summary>One <see cref="TokenStates"/> holding the texts of <paramref name="parts"/> in order; a single part is returned as it is.</summary>
+    public static TokenStates Concatenate(IReadOnlyList<TokenStates> parts)
+    {
+        ArgumentNullException.ThrowIfNull(parts);
+        if (parts.Count == 1)
+        {
+            return parts[0];
+        }
+
+        var offsets = new List<int> { 0 };
+        foreach (var part in parts)
+        {
+            var shift = offsets[^1];
+            offsets.AddRange(part.Offsets.Skip(1).Select(o => o + shift));
+        }
+
+        return new TokenStates(
+            [.. parts.SelectMany(p => p.Texts)],
+            [.. offsets],
+            ArrayConcatenation.Concatenate([.. parts.Select(p => p.States)]),
+            ArrayConcatenation.Concatenate([.. parts.Select(p => p.Shape)]),
+            parts[0].HiddenSize);
+    }
 }

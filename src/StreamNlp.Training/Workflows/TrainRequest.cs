@@ -1,16 +1,13 @@
 using StreamNlp.Core.Tasks;
-using StreamNlp.Training.NeuralNetworks;
+using StreamNlp.Training.HeadFamilies;
 
 namespace StreamNlp.Training.Workflows;
 
-/// <summary>What to train: a task, its data files, where the registry is, and the trainer settings.</summary>
+/// <summary>What to train: a task, its data files, where the registry is, and the head family with its options.</summary>
 public sealed record TrainRequest(
     NlpTask Task,
     string TrainFile,
     string DevFile,
     string ModelsRoot,
-    DenseClassifierOptions Options,
-    bool Promote = true,
-    HeadKind Head = HeadKind.Dense,
-    NeuralNetworks.Attention.AttentionSequenceHeadOptions? AttentionOptions = null,
-    NeuralNetworks.Convolution.ConvolutionalTokenHeadOptions? ConvolutionOptions = null);
+    HeadChoice Head,
+    bool Promote = true);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using System.Text.Json;
 using StreamNlp.Core.Contracts.Feedback;
 using StreamNlp.Core.Tasks;
 using StreamNlp.Models.Encoders;
@@ -9,6 +10,9 @@ using StreamNlp.Models.Tokenization;
 using StreamNlp.Retrainer.Challengers;
 using StreamNlp.Retrainer.Configuration;
 using StreamNlp.Retrainer.Storage;
+using StreamNlp.Training.HeadFamilies;
+using StreamNlp.Training.NeuralNetworks;
+using StreamNlp.Training.NeuralNetworks.Convolution;
 using StreamNlp.Training.Workflows;
 using Xunit.Abstractions;
 
@@ -84,8 +88,8 @@ public sealed class NerFeedbackRetrainTests : IDisposable
         var options = WithBaseData();
         var files = BaseData.FilesFor(NlpTask.Ner, options)!.Value;
         // A dense (per-token softmax) champion trained on the full tag set of the shipped model, made current.
-        new HeadTrainingWorkflow(_features, _files.Descriptor).Train(new TrainRequest(
-            NlpTask.Ner, files.Train, files.Dev, _registry.Root, new() { Epochs = 5, LearningRate = 0.003f }));
+        var championHead = new HeadChoice(HeadFamilyCatalog.Default.Get("dense"), new DenseClassifierOptions { Epochs = 5, LearningRate = 0.003f });
+        new HeadTrainingWorkflow(_features, _files.Descriptor).Train(new TrainRequest(NlpTask.Ner, files.Train, files.Dev, _registry.Root, championHead));
         var championVersion = _registry.CurrentVersion(NlpTask.Ner);
 
         var result = Retrain(options);
@@ -101,7 +105,9 @@ public sealed class NerFeedbackRetrainTests : IDisposable
         Assert.Contains("I-DRUG", manifest.Labels);
         Assert.Contains("B-PER", manifest.Labels); // the champion's types stay
         Assert.Contains("B-LOC", manifest.Labels);
-        Assert.Equal("token-softmax", manifest.Kind); // the champion's family
+        Assert.Null(manifest.Kind);
+        Assert.Equal("dense", manifest.Head!.Family); // the champion's family, with the champion's options
+        Assert.True(JsonElement.DeepEquals(championHead.ToRecipe().Options, manifest.Head.Options), manifest.Head.Options.GetRawText());
 
         Assert.True(result.Run.Challenger["feedbackHoldout"] > result.Run.Champion["feedbackHoldout"], "challenger beats champion on held-out feedback");
         Assert.True(result.Run.Challenger.ContainsKey("baseDev") && result.Run.Champion.ContainsKey("baseDev"), "both scored on base dev");
@@ -125,17 +131,18 @@ public sealed class NerFeedbackRetrainTests : IDisposable
     {
         var options = WithBaseData();
         var files = BaseData.FilesFor(NlpTask.Ner, options)!.Value;
-        // A small convolutional champion on the base data (PER/LOC only), made current.
-        var champion = new HeadTrainingWorkflow(_features, _files.Descriptor).Train(new TrainRequest(
-            NlpTask.Ner, files.Train, files.Dev, _registry.Root, new(), Head: HeadKind.Convolutional,
-            ConvolutionOptions: new() { Epochs = 3, Channels = 32 }));
+        // A convolutional champion on the base data (PER/LOC only), made current. The challenger reuses its options: the
+        // family's defaults with 8 epochs, the settings the retrainer used for every cnn challenger before it read them.
+        var championHead = new HeadChoice(HeadFamilyCatalog.Default.Get("cnn"), new ConvolutionalTokenHeadOptions { Epochs = 8 });
+        var champion = new HeadTrainingWorkflow(_features, _files.Descriptor).Train(new TrainRequest(NlpTask.Ner, files.Train, files.Dev, _registry.Root, championHead));
         Assert.Equal(champion.Manifest.Version, _registry.CurrentVersion(NlpTask.Ner));
 
         var result = Retrain(options);
 
         Assert.True(result.Decision.Promote, result.Decision.Reason);
         Assert.Equal(champion.Manifest.Version, result.ChampionVersion);
-        Assert.StartsWith("cnn-", result.Challenger.Kind, StringComparison.Ordinal);
+        Assert.Equal("cnn", result.Challenger.Head!.Family); // the champion's family, with the champion's options
+        Assert.True(JsonElement.DeepEquals(championHead.ToRecipe().Options, result.Challenger.Head.Options), result.Challenger.Head.Options.GetRawText());
         Assert.Contains("I-DRUG", result.Challenger.Labels);
         Assert.Equal(result.Challenger.Version, _registry.CurrentVersion(NlpTask.Ner));
         Assert.True(result.Run.Challenger["feedbackHoldout"] > result.Run.Champion["feedbackHoldout"], "challenger beats champion on held-out feedback");

@@ -13,7 +13,7 @@ namespace StreamNlp.Training.NeuralNetworks.Attention;
 /// </list>
 /// Prediction runs in inference mode (no dropout) and is safe to call from several threads.
 /// </summary>
-public sealed class AttentionSequenceHead
+public sealed class AttentionSequenceHead : ITrainableModel<AttentionSequenceHead>
 {
     /// <summary>Sequences pushed through the network at a time by the batch methods.</summary>
     private const int InferenceChunk = 256;

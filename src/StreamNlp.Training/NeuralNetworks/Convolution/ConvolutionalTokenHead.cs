@@ -9,7 +9,7 @@ namespace StreamNlp.Training.NeuralNetworks.Convolution;
 /// training), run over the positions of a sequence, and a linear layer with softmax gives per-position tag
 /// probabilities. Positions beyond a sequence's length read as zero.
 /// </summary>
-public sealed class ConvolutionalTokenHead
+public sealed class ConvolutionalTokenHead : ITrainableModel<ConvolutionalTokenHead>
 {
     /// <summary>Sequences per chunk when predicting a whole data set.</summary>
     private const int PredictionChunk = 64;

@@ -5,6 +5,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using StreamNlp.Kafka.Embedded;
+using StreamNlp.Labeling.Configuration;
+using StreamNlp.Labeling.Hosting;
 using StreamNlp.Models.Configuration;
 using StreamNlp.Retrainer.Hosting;
 using StreamNlp.Kafka.Configuration;
@@ -14,7 +16,8 @@ namespace StreamNlp.Cli.Commands;
 
 /// <summary>
 /// <c>streamnlp run</c>: the main job. Uses the configured broker, or starts the embedded one when
-/// none is configured; creates the topics; runs the enrichment worker until Ctrl-C or SIGTERM.
+/// none is configured; creates the topics; runs the enrichment worker, the retrainer and the labelling page
+/// (its address printed as <c>page=&lt;url&gt;</c>) until Ctrl-C or SIGTERM.
 /// </summary>
 internal static class RunCommand
 {
@@ -28,7 +31,7 @@ internal static class RunCommand
         var partitions = new Option<int?>("--partitions") { Description = "Partitions of the topics created at start (StreamNlp:Kafka:Partitions, default 4)." };
         var retrainer = RetrainerCommand.RetrainerOptions();
         var noRetrainer = new Option<bool>("--no-retrainer") { Description = "Run only the enrichment worker, not the retraining worker." };
-        var httpPort = new Option<int?>("--http-port") { Description = "Port of the HTTP endpoint (/healthz, /readyz); 0 turns it off. Default StreamNlp:Http:Port (8080)." };
+        var httpPort = new Option<int?>("--http-port") { Description = "Port of the HTTP endpoint (labelling page, /healthz, /readyz); 0 turns it off. Default StreamNlp:Http:Port (8080)." };
 
         var command = new Command("run", "Run the enrichment worker and the retrainer (embedded Kafka broker unless one is configured).")
         {
@@ -122,6 +125,11 @@ internal static class RunCommand
                 builder.AddRetrainer();
             }
 
+            if (builder.Configuration.GetValue($"{LabelingOptions.Section}:Enabled", true))
+            {
+                builder.AddLabeling();
+            }
+
             using var host = builder.Build();
 
             Console.WriteLine($"bootstrap={servers}");
@@ -129,7 +137,9 @@ internal static class RunCommand
             var services = HostExit.Services(host);
             try
             {
-                await host.RunAsync(ct).ConfigureAwait(false);
+                var running = host.RunAsync(ct);
+                await PageAddress.PrintAsync(host.Services, running).ConfigureAwait(false);
+                await running.ConfigureAwait(false);
                 return HostExit.Code(services);
             }
             finally

@@ -78,7 +78,7 @@ public sealed class LabelingEndpoints(
         }
 
         var example = parsed.Example! with { Source = AnnotatorName.Source(name) };
-        if (example.Id is { } id && queue.IsLeasedToOther(id, name))
+        if (example.Id is { } id && queue.IsLeasedToOther(example.Task, id, name))
         {
             return TypedResults.Problem(
                 detail: $"review item \"{id}\" is leased to another annotator", statusCode: StatusCodes.Status409Conflict, title: "Leased by another annotator");
@@ -89,7 +89,7 @@ public sealed class LabelingEndpoints(
             var landed = await publisher.PublishAsync(FeedbackJson.Serialize(example), cancellationToken).ConfigureAwait(false);
             if (example.Id is { } done)
             {
-                queue.Complete(done);
+                queue.Complete(example.Task, done);
             }
 
             LabelingLog.FeedbackPublished(logger, name, example.Task.ToName(), landed.Topic, landed.Partition.Value, landed.Offset.Value);
@@ -105,7 +105,7 @@ public sealed class LabelingEndpoints(
         }
     }
 
-    /// <summary><c>POST /api/review/{id}/skip</c>: releases the caller's lease; the item goes to another annotator.</summary>
+    /// <summary><c>POST /api/review/{id}/skip</c> (the item's <c>reviewId</c>): releases the caller's lease; the item goes to another annotator.</summary>
     public IResult Skip(string id, [FromHeader(Name = AnnotatorName.Header)] string? annotator)
     {
         if (!AnnotatorName.TryRead(annotator, out var name, out var annotatorError))
@@ -139,6 +139,7 @@ public sealed class LabelingEndpoints(
         }
 
         return new ReviewItemView(
+            lease.ReviewId,
             item.Id,
             task.ToName(),
             item.Text,

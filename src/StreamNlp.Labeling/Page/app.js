@@ -85,7 +85,7 @@ function render() {
   $("meta").textContent = item
     ? `${item.task} · model ${item.modelVersion} · confidence ${item.confidence.toFixed(2)} · id ${item.id}`
     : "";
-  $("review").dataset.itemId = item ? item.id : "";
+  $("review").dataset.reviewId = item ? item.reviewId : "";
   renderText();
   const guess = $("guess");
   guess.textContent = "";
@@ -241,7 +241,7 @@ async function skip() {
   if (!item || state.busy) return;
   state.busy = true;
   try {
-    await api(`/api/review/${encodeURIComponent(item.id)}/skip`, { method: "POST" });
+    await api(`/api/review/${encodeURIComponent(item.reviewId)}/skip`, { method: "POST" });
     state.skipped++;
     setStatus(`skipped ${item.id}`);
     await next();

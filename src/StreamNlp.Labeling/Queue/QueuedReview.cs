@@ -8,6 +8,9 @@ internal sealed class QueuedReview(ReviewItem item, NlpTask task, int partition,
 {
     public ReviewItem Item { get; } = item;
 
+    /// <summary>The queue's own key of this item, safe in a URL path: <c>&lt;task&gt;-&lt;partition&gt;-&lt;offset&gt;</c> of the review record.</summary>
+    public string ReviewId { get; } = $"{task.ToName()}-{partition}-{offset}";
+
     public NlpTask Task { get; } = task;
 
     public int Partition { get; } = partition;

@@ -17,7 +17,8 @@ public sealed class ReviewQueue(TimeProvider time, IOptions<LabelingOptions> opt
 {
     private readonly Lock _gate = new();
     private readonly LinkedList<QueuedReview> _items = [];
-    private readonly Dictionary<string, LinkedListNode<QueuedReview>> _byId = new(StringComparer.Ordinal);
+    private readonly Dictionary<(NlpTask Task, string Id), LinkedListNode<QueuedReview>> _byRecord = [];
+    private readonly Dictionary<string, LinkedListNode<QueuedReview>> _byReviewId = new(StringComparer.Ordinal);
     private readonly Dictionary<int, PartitionProgress> _partitions = [];
 
     private TimeSpan LeaseTime => TimeSpan.FromSeconds(options.Value.LeaseSeconds);
@@ -36,7 +37,7 @@ public sealed class ReviewQueue(TimeProvider time, IOptions<LabelingOptions> opt
 
     /// <summary>
     /// Adds the record at <paramref name="partition"/>/<paramref name="offset"/>. A null <paramref name="item"/>
-    /// (unreadable), an unknown task or an id already waiting is finished at once. Returns whether it was queued.
+    /// (unreadable), an unknown task or a (task, id) already waiting is finished at once. Returns whether it was queued.
     /// </summary>
     public bool Add(ReviewItem? item, int partition, long offset)
     {
@@ -44,13 +45,15 @@ public sealed class ReviewQueue(TimeProvider time, IOptions<LabelingOptions> opt
         {
             var progress = Progress(partition);
             progress.Next = Math.Max(progress.Next, offset + 1);
-            if (item is null || !NlpTaskNames.TryParse(item.Task, out var task) || _byId.ContainsKey(item.Id))
+            if (item is null || !NlpTaskNames.TryParse(item.Task, out var task) || _byRecord.ContainsKey((task, item.Id)))
             {
                 return false;
             }
 
             progress.Pending.Add(offset);
-            _byId[item.Id] = _items.AddLast(new QueuedReview(item, task, partition, offset));
+            var node = _items.AddLast(new QueuedReview(item, task, partition, offset));
+            _byRecord[(task, item.Id)] = node;
+            _byReviewId[node.Value.ReviewId] = node;
             return true;
         }
     }
@@ -102,16 +105,16 @@ public sealed class ReviewQueue(TimeProvider time, IOptions<LabelingOptions> opt
                 queued.LeaseExpiresAt = expires;
             }
 
-            return [.. chosen.Select(q => new ReviewLease(q.Item, expires))];
+            return [.. chosen.Select(q => new ReviewLease(q.ReviewId, q.Item, expires))];
         }
     }
 
     /// <summary>Releases <paramref name="annotator"/>'s lease on the item; it will not be offered to that annotator again.</summary>
-    public SkipOutcome Skip(string id, string annotator)
+    public SkipOutcome Skip(string reviewId, string annotator)
     {
         lock (_gate)
         {
-            if (!_byId.TryGetValue(id, out var node))
+            if (!_byReviewId.TryGetValue(reviewId, out var node))
             {
                 return SkipOutcome.NotFound;
             }
@@ -129,25 +132,26 @@ public sealed class ReviewQueue(TimeProvider time, IOptions<LabelingOptions> opt
         }
     }
 
-    /// <summary>Whether the item is leased to someone other than <paramref name="annotator"/> right now.</summary>
-    public bool IsLeasedToOther(string id, string annotator)
+    /// <summary>Whether the record's item for <paramref name="task"/> is leased to someone other than <paramref name="annotator"/> right now.</summary>
+    public bool IsLeasedToOther(NlpTask task, string id, string annotator)
     {
         lock (_gate)
         {
-            return _byId.TryGetValue(id, out var node) && node.Value.IsLeasedToOther(annotator, time.GetUtcNow());
+            return _byRecord.TryGetValue((task, id), out var node) && node.Value.IsLeasedToOther(annotator, time.GetUtcNow());
         }
     }
 
-    /// <summary>The item was labelled: removes it and lets its offset be committed. False when it was not waiting.</summary>
-    public bool Complete(string id)
+    /// <summary>The record was labelled for <paramref name="task"/>: removes its item and lets its offset be committed. False when none was waiting.</summary>
+    public bool Complete(NlpTask task, string id)
     {
         lock (_gate)
         {
-            if (!_byId.Remove(id, out var node))
+            if (!_byRecord.Remove((task, id), out var node))
             {
                 return false;
             }
 
+            _byReviewId.Remove(node.Value.ReviewId);
             _items.Remove(node);
             _partitions[node.Value.Partition].Pending.Remove(node.Value.Offset);
             return true;
@@ -166,7 +170,8 @@ public sealed class ReviewQueue(TimeProvider time, IOptions<LabelingOptions> opt
                 var next = node.Next;
                 if (dropped.Contains(node.Value.Partition))
                 {
-                    _byId.Remove(node.Value.Item.Id);
+                    _byRecord.Remove((node.Value.Task, node.Value.Item.Id));
+                    _byReviewId.Remove(node.Value.ReviewId);
                     _items.Remove(node);
                 }
 

@@ -53,7 +53,7 @@ internal sealed class LabelingTestHost : IAsyncDisposable
             ["StreamNlp:Kafka:FeedbackTopic"] = topics.Feedback,
             ["StreamNlp:Labeling:GroupId"] = topics.Group + "-labeling",
             ["StreamNlp:Models:Directory"] = Path.Combine(AppContext.BaseDirectory, "models"),
-            ["StreamNlp:Retrainer:DatabasePath"] = Path.Combine(Path.GetTempPath(), $"streamnlp-labeling-{topics.Group}.db"),
+            ["StreamNlp:Retrainer:DatabasePath"] = Path.Combine(Path.GetTempPath(), $"streamnlp-labeling-{topics.Group}.db"), // = DatabasePath
             ["StreamNlp:Http:Port"] = $"{port}",
         };
         if (broker.Embedded is not null)
@@ -77,7 +77,8 @@ internal sealed class LabelingTestHost : IAsyncDisposable
         return new LabelingTestHost(host, topics, http, values["StreamNlp:Kafka:BootstrapServers"]!);
     }
 
-    public string DatabasePath => Host.Services.GetRequiredService<IConfiguration>()["StreamNlp:Retrainer:DatabasePath"]!;
+    /// <summary>The retrainer store the page reads decisions from (the test writes it; it is deleted at the end).</summary>
+    public string DatabasePath => Path.Combine(Path.GetTempPath(), $"streamnlp-labeling-{Topics.Group}.db");
 
     /// <summary>Puts review items on the review topic, as the worker would.</summary>
     public Task ProduceReviewAsync(params ReviewItem[] items) =>
@@ -156,6 +157,9 @@ internal sealed class LabelingTestHost : IAsyncDisposable
         Http.Dispose();
         await Host.StopAsync();
         Host.Dispose();
-        File.Delete(DatabasePath);
+        foreach (var file in new[] { DatabasePath, DatabasePath + "-wal", DatabasePath + "-shm" })
+        {
+            File.Delete(file);
+        }
     }
 }

@@ -18,6 +18,14 @@ const state = {
   waitTimer: null,
 };
 
+// ?annotator=NAME&task=TASK (a bookmark per person) override what this browser remembered.
+const params = new URLSearchParams(location.search);
+if (params.get("annotator")) {
+  state.annotator = params.get("annotator").trim().slice(0, 64);
+  localStorage.setItem("streamnlp.annotator", state.annotator);
+}
+if (params.has("task")) state.task = params.get("task");
+
 function setStatus(text, error) {
   const status = $("status");
   status.textContent = text || "";

@@ -68,13 +68,17 @@ public sealed class LabelingPageBrowserTests(KafkaBrokerFixture broker, ITestOut
         await page.PressAsync("#annotator", "Enter");
         await page.SelectOptionAsync("#task", "classification");
 
-        // 1. the first classification item: "1" chooses the first label offered
+        // 1. the first classification item: a number key chooses a label other than the model's guess
         var first = await WaitForItemAsync(page, previous: null);
-        var firstLabel = await page.InnerTextAsync("#labels li:nth-child(1)");
-        await page.Keyboard.PressAsync("1");
+        var firstText = await page.InnerTextAsync("#text");
+        var offered = await page.Locator("#labels li").AllInnerTextsAsync();
+        var firstGuess = LabelOf(await page.InnerTextAsync("#labels li.guess"));
+        var chosen = offered.Select((text, index) => (Label: LabelOf(text), Key: index + 1)).First(l => l.Label != firstGuess);
+        await page.Keyboard.PressAsync($"{chosen.Key}");
         // 2. the second: Enter accepts the model's guess
         var second = await WaitForItemAsync(page, previous: first);
-        var guess = (await page.InnerTextAsync("#labels li.guess")).Split(' ', 2)[1].Trim();
+        var secondText = await page.InnerTextAsync("#text");
+        var secondGuess = LabelOf(await page.InnerTextAsync("#labels li.guess"));
         await page.Keyboard.PressAsync("Enter");
         await WaitForItemAsync(page, previous: second, allowEmpty: true);
 
@@ -113,8 +117,9 @@ public sealed class LabelingPageBrowserTests(KafkaBrokerFixture broker, ITestOut
         Assert.All(feedback, f => Assert.Equal("streamnlp-ui:alice", f.Example!.Source));
         var classification = feedback.Where(f => f.Example!.Task == NlpTask.Classification).Select(f => f.Example!).ToList();
         Assert.Equal(2, classification.Count);
-        Assert.Equal(firstLabel.Split(' ', 2)[1].Trim(), classification[0].Label);
-        Assert.Equal(guess, classification[1].Label);
+        Assert.NotEqual(firstGuess, chosen.Label);
+        Assert.Equal(chosen.Label, classification.Single(c => c.Text == firstText).Label);
+        Assert.Equal(secondGuess, classification.Single(c => c.Text == secondText).Label);
         var ner = feedback.Single(f => f.Example!.Task == NlpTask.Ner).Example!;
         Assert.Equal(EntityText, ner.Text);
         var start = EntityText.IndexOf(Place, StringComparison.Ordinal);
@@ -123,6 +128,9 @@ public sealed class LabelingPageBrowserTests(KafkaBrokerFixture broker, ITestOut
         Assert.NotEqual(nerItem, await page.GetAttributeAsync("#review", "data-review-id"));
         Assert.Empty(failedRequests);
     }
+
+    /// <summary>"3 tech" (a label button's text) → "tech".</summary>
+    private static string LabelOf(string button) => button.Split(' ', 2, StringSplitOptions.TrimEntries)[1];
 
     /// <summary>Waits until the page shows an item other than <paramref name="previous"/> (or none, when allowed); returns its review id.</summary>
     private static async Task<string> WaitForItemAsync(IPage page, string? previous, bool allowEmpty = false, string? textContains = null)

@@ -394,7 +394,10 @@ async function loadModels() {
     for (const d of body.decisions.slice(0, 8)) {
       const tr = document.createElement("tr");
       const holdout = (m) => (m && m.feedbackHoldout !== undefined && m.feedbackHoldout !== null ? m.feedbackHoldout.toFixed(3) : "–");
-      const cells = [new Date(d.startedAt).toLocaleString(), d.task, d.challenger ?? "–", d.decision,
+      const when = new Date(d.startedAt);
+      const pad = (n) => String(n).padStart(2, "0");
+      const cells = [`${pad(when.getMonth() + 1)}-${pad(when.getDate())} ${pad(when.getHours())}:${pad(when.getMinutes())}`,
+        d.task, `${d.champion} → ${d.challenger ?? "–"}`, d.decision,
         `${holdout(d.championMetrics)} → ${holdout(d.challengerMetrics)}`];
       cells.forEach((text, i) => {
         const td = document.createElement("td");

@@ -13,6 +13,7 @@ const state = {
   labels: [],        // labels offered for the item (model's + new ones)
   added: {},         // task -> labels added with "n"
   busy: false,
+  retry: null,       // feedback Kafka did not acknowledge (503): Enter sends it again
   labelled: 0,
   skipped: 0,
   waitTimer: null,
@@ -57,6 +58,7 @@ async function next() {
   clearTimeout(state.waitTimer);
   state.item = null;
   state.pending = null;
+  state.retry = null;
   if (!state.annotator) {
     render();
     setStatus("Type your name (annotator) to start.");
@@ -213,6 +215,10 @@ function choose(index) {
 function accept() {
   const item = state.item;
   if (!item) return;
+  if (state.retry) {
+    send(state.retry);
+    return;
+  }
   if (item.task === "ner") {
     send({ task: "ner", text: item.text, entities: state.entities, id: item.id });
   } else {
@@ -233,8 +239,12 @@ async function send(feedback) {
     } else if (status === 409) {
       setStatus(problemText(body), true);
       await next();
+    } else if (status === 503) {
+      // nothing was published: the item stays, and Enter sends the same answer again
+      state.retry = feedback;
+      setStatus(problemText(body) + " — Enter sends it again", true);
     } else {
-      // 400: the item stays so it can be corrected; 503: nothing was published, Enter sends it again.
+      // 400: the item stays so it can be corrected
       setStatus(problemText(body), true);
     }
   } catch (error) {

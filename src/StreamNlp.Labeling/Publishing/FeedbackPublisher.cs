@@ -23,10 +23,14 @@ public sealed class FeedbackPublisher : IDisposable
         Topic = options.FeedbackTopic;
         _producer = new Lazy<IProducer<Null, byte[]>>(() =>
         {
-            var config = KafkaClientConfigs.Producer(options, "labeling", c => c.MessageTimeoutMs = labeling.Value.PublishTimeoutMs);
+            var config = FeedbackProducerConfig(options, labeling.Value);
             return new ProducerBuilder<Null, byte[]>(config).SetErrorHandler((_, _) => { }).RouteLogsTo(logger).Build();
         });
     }
+
+    /// <summary>The page's feedback producer: idempotent, acks from all replicas, giving up after <see cref="LabelingOptions.PublishTimeoutMs"/>.</summary>
+    internal static ProducerConfig FeedbackProducerConfig(KafkaOptions kafka, LabelingOptions labeling) =>
+        KafkaClientConfigs.Producer(kafka, "labeling", c => c.MessageTimeoutMs = labeling.PublishTimeoutMs);
 
     /// <summary>The feedback topic.</summary>
     public string Topic { get; }

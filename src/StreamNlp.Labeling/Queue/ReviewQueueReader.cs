@@ -41,7 +41,7 @@ public sealed class ReviewQueueReader(
         var options = kafka.Value;
         var settings = labeling.Value;
         var topic = options.ReviewTopic;
-        var config = KafkaClientConfigs.Consumer(options, settings.GroupId, "labeling", c => c.EnableAutoCommit = false);
+        var config = ReviewConsumerConfig(options, settings);
         IConsumer<Ignore, byte[]?>? consumerRef = null;
         using var consumer = new ConsumerBuilder<Ignore, byte[]?>(config)
             .SetErrorHandler((_, _) => { }) // librdkafka's log (routed below) reports broker trouble once per interval
@@ -98,6 +98,10 @@ public sealed class ReviewQueueReader(
         Commit(consumer, topic, null);
         consumer.Close();
     }
+
+    /// <summary>The page's review consumer: its own group, offsets committed by hand once items are finished.</summary>
+    internal static ConsumerConfig ReviewConsumerConfig(KafkaOptions kafka, LabelingOptions labeling) =>
+        KafkaClientConfigs.Consumer(kafka, labeling.GroupId, "labeling", c => c.EnableAutoCommit = false);
 
     private void Commit(IConsumer<Ignore, byte[]?> consumer, string topic, IReadOnlyList<int>? partitions)
     {

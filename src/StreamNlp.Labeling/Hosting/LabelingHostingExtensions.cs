@@ -27,6 +27,8 @@ public static class LabelingHostingExtensions
         var services = builder.Services;
         services.AddKafkaOptions();
         services.AddModelOptions();
+        // Only its DatabasePath is read (where the decisions are); binding again beside the retrainer's own
+        // registration sets the same values (the options hold no lists that a second binding would extend).
         services.AddOptions<RetrainerOptions>().BindConfiguration(RetrainerOptions.Section);
         services.AddOptions<LabelingOptions>().BindConfiguration(LabelingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);

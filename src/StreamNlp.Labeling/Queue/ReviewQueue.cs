@@ -186,10 +186,11 @@ public sealed class ReviewQueue(TimeProvider time, IOptions<LabelingOptions> opt
     }
 
     /// <summary>
-    /// Per partition, the offset to commit (the first unfinished one, else one past the last read) when it moved
-    /// since the last call; the caller commits them.
+    /// Per partition (of <paramref name="only"/>, or all), the offset to commit when it moved past the last one
+    /// committed: the first unfinished item's, else one past the last record read. The caller commits them and
+    /// then calls <see cref="MarkCommitted"/>, so a failed commit is tried again.
     /// </summary>
-    public IReadOnlyList<(int Partition, long Offset)> TakeCommittable(IEnumerable<int>? only = null)
+    public IReadOnlyList<(int Partition, long Offset)> Committable(IEnumerable<int>? only = null)
     {
         lock (_gate)
         {
@@ -205,12 +206,27 @@ public sealed class ReviewQueue(TimeProvider time, IOptions<LabelingOptions> opt
                 var offset = progress.Pending.Count > 0 ? progress.Pending.Min : progress.Next;
                 if (offset > progress.Committed)
                 {
-                    progress.Committed = offset;
                     result.Add((partition, offset));
                 }
             }
 
             return result;
+        }
+    }
+
+    /// <summary>Records offsets Kafka accepted as committed.</summary>
+    public void MarkCommitted(IEnumerable<(int Partition, long Offset)> offsets)
+    {
+        ArgumentNullException.ThrowIfNull(offsets);
+        lock (_gate)
+        {
+            foreach (var (partition, offset) in offsets)
+            {
+                if (_partitions.TryGetValue(partition, out var progress))
+                {
+                    progress.Committed = Math.Max(progress.Committed, offset);
+                }
+            }
         }
     }
 

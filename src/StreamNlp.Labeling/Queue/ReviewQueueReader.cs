@@ -90,6 +90,11 @@ public sealed class ReviewQueueReader(
 
             if (DateTime.UtcNow - lastCommit >= CommitInterval)
             {
+                if (paused)
+                {
+                    consumer.Pause(consumer.Assignment); // partitions assigned while paused stay paused
+                }
+
                 Commit(consumer, topic, null);
                 lastCommit = DateTime.UtcNow;
             }
@@ -105,7 +110,7 @@ public sealed class ReviewQueueReader(
 
     private void Commit(IConsumer<Ignore, byte[]?> consumer, string topic, IReadOnlyList<int>? partitions)
     {
-        var offsets = queue.TakeCommittable(partitions);
+        var offsets = queue.Committable(partitions);
         if (offsets.Count == 0)
         {
             return;
@@ -114,6 +119,7 @@ public sealed class ReviewQueueReader(
         try
         {
             consumer.Commit([.. offsets.Select(o => new TopicPartitionOffset(topic, o.Partition, o.Offset))]);
+            queue.MarkCommitted(offsets);
         }
         catch (KafkaException ex)
         {

@@ -127,22 +127,24 @@ public sealed class ReviewQueueTests
     }
 
     [Fact]
-    public void TakeCommittable_StopsAtTheFirstUnlabelledItem()
+    public void Committable_StopsAtTheFirstUnlabelledItem_UntilMarkedCommitted()
     {
         var queue = NewQueue();
         queue.Add(Item("a"), 0, 10);
         queue.Add(Item("b"), 0, 11);
         queue.Add(null, 1, 5); // unreadable: finished at once
 
-        var first = queue.TakeCommittable();
+        var first = queue.Committable();
         Assert.Contains((0, 10L), first);
         Assert.Contains((1, 6L), first);
+        Assert.Equal(first, queue.Committable()); // not yet marked: a failed commit is offered again
+        queue.MarkCommitted(first);
 
         Assert.True(queue.Complete(NlpTask.Classification, "b"));
-        Assert.Empty(queue.TakeCommittable()); // "a" at 10 is still waiting
+        Assert.Empty(queue.Committable()); // "a" at 10 is still waiting
 
         Assert.True(queue.Complete(NlpTask.Classification, "a"));
-        Assert.Equal([(0, 12L)], queue.TakeCommittable());
+        Assert.Equal([(0, 12L)], queue.Committable());
         Assert.False(queue.Complete(NlpTask.Classification, "a"));
         Assert.Equal(0, queue.Count);
     }
@@ -157,6 +159,6 @@ public sealed class ReviewQueueTests
         queue.DropPartitions([1]);
 
         Assert.Equal("a", Assert.Single(queue.Lease(null, 5, "alice")).Item.Id);
-        Assert.Equal([(0, 0L)], queue.TakeCommittable());
+        Assert.Equal([(0, 0L)], queue.Committable());
     }
 }

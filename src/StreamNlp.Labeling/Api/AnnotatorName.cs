@@ -1,6 +1,10 @@
 namespace StreamNlp.Labeling.Api;
 
-/// <summary>The annotator's name from the <c>X-Annotator</c> header: it leases items and goes into the feedback's <c>source</c>.</summary>
+/// <summary>
+/// The annotator's name from the <c>X-Annotator</c> header: it leases items and goes into the feedback's <c>source</c>.
+/// HTTP header values are ASCII, so a name beyond ASCII comes percent-encoded as UTF-8 (<c>Zo%C3%AB</c>; the page does
+/// this with <c>encodeURIComponent</c>) and is decoded here.
+/// </summary>
 public static class AnnotatorName
 {
     public const string Header = "X-Annotator";
@@ -13,7 +17,7 @@ public static class AnnotatorName
     /// <summary>The trimmed name, or the reason it is not usable (missing, too long, control characters).</summary>
     public static bool TryRead(string? value, out string name, out string error)
     {
-        name = value?.Trim() ?? "";
+        name = Uri.UnescapeDataString(value ?? "").Trim();
         error = "";
         if (name.Length == 0)
         {

@@ -34,7 +34,8 @@ function setStatus(text, error) {
 }
 
 async function api(path, options) {
-  const headers = { "X-Annotator": state.annotator };
+  // header values are ASCII: the name goes percent-encoded (UTF-8), and the server decodes it
+  const headers = { "X-Annotator": encodeURIComponent(state.annotator) };
   if (state.token) headers.Authorization = "Bearer " + state.token;
   if (options && options.body) headers["Content-Type"] = "application/json";
   const response = await fetch(path, Object.assign({}, options, { headers }));

@@ -18,6 +18,17 @@ public sealed class AnnotatorNameTests
         Assert.Contains($"{AnnotatorName.MaxLength}", error, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("Zo%C3%AB", "Zoë")]
+    [InlineData("%E5%BC%A0%E4%BC%9F", "张伟")]
+    [InlineData("ann%20lee", "ann lee")]
+    [InlineData("100%", "100%")]
+    public void TryRead_PercentEncodedUtf8_IsDecoded(string header, string expected)
+    {
+        Assert.True(AnnotatorName.TryRead(header, out var name, out _));
+        Assert.Equal(expected, name);
+    }
+
     [Fact]
     public void TryRead_Name_IsTrimmedAndBecomesTheSource()
     {

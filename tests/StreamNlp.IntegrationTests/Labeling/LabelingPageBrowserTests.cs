@@ -26,6 +26,9 @@ public sealed class LabelingPageBrowserTests(KafkaBrokerFixture broker, ITestOut
     private const string EntityText = "\U0001F642 Angela Merkel flew to Berlin on Tuesday.";
     private const string Place = "Berlin";
 
+    // Beyond ASCII: the page sends it percent-encoded in the X-Annotator header.
+    private const string Annotator = "Zoë";
+
     [SkippableFact]
     public async Task Page_TwoItemsByKeyboard_OneEntityByMouse_ThreeFeedbackMessages_AndThePageMovesOn()
     {
@@ -64,7 +67,7 @@ public sealed class LabelingPageBrowserTests(KafkaBrokerFixture broker, ITestOut
             }
         };
         await page.GotoAsync($"http://127.0.0.1:{port}/");
-        await page.FillAsync("#annotator", "alice");
+        await page.FillAsync("#annotator", Annotator);
         await page.PressAsync("#annotator", "Enter");
         await page.SelectOptionAsync("#task", "classification");
 
@@ -114,7 +117,7 @@ public sealed class LabelingPageBrowserTests(KafkaBrokerFixture broker, ITestOut
         }
 
         Assert.Equal(3, feedback.Count);
-        Assert.All(feedback, f => Assert.Equal("streamnlp-ui:alice", f.Example!.Source));
+        Assert.All(feedback, f => Assert.Equal($"streamnlp-ui:{Annotator}", f.Example!.Source));
         var classification = feedback.Where(f => f.Example!.Task == NlpTask.Classification).Select(f => f.Example!).ToList();
         Assert.Equal(2, classification.Count);
         Assert.NotEqual(firstGuess, chosen.Label);

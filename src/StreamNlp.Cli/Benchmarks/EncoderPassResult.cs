@@ -38,4 +38,20 @@ internal sealed record EncoderPassResult(
     /// and building results, plus whatever noise separates two runs of the same batch.
     /// </summary>
     public double AnnotateRestSeconds => AnnotateSeconds - EncoderSeconds - HeadSeconds.Values.Sum();
+
+    /// <summary>
+    /// Two passes over the same texts taken as one: times and counts add up (padding is the same by
+    /// construction, so the first pass's is kept). The bench runs one pass before the end-to-end run and one
+    /// after it, so a neighbour's load that changes during the run weighs on both sides of the ratio alike.
+    /// </summary>
+    public static EncoderPassResult Combine(EncoderPassResult first, EncoderPassResult second) =>
+        new(
+            first.Texts + second.Texts,
+            first.Batches + second.Batches,
+            first.TokenizeSeconds + second.TokenizeSeconds,
+            first.EncoderSeconds + second.EncoderSeconds,
+            first.AnnotateSeconds + second.AnnotateSeconds,
+            first.HeadSeconds.Keys.Union(second.HeadSeconds.Keys)
+                .ToDictionary(k => k, k => first.HeadSeconds.GetValueOrDefault(k) + second.HeadSeconds.GetValueOrDefault(k)),
+            first.Padding);
 }

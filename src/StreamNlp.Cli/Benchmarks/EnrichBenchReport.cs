@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 
@@ -36,7 +37,11 @@ internal sealed record EnrichBenchReport
     /// <summary>The worker consumer's <c>fetch.wait.max.ms</c>, which dominates latency on the embedded broker.</summary>
     public required string WorkerFetchWaitMaxMs { get; init; }
 
+    /// <summary>The in-process passes before and after the end-to-end run, taken together.</summary>
     public required EncoderPassResult Encoder { get; init; }
+
+    /// <summary>Encoder-only texts/s of each in-process pass (before, after the end-to-end run): their spread shows the machine's drift.</summary>
+    public required IReadOnlyList<double> EncoderOnlyPasses { get; init; }
 
     public required EndToEndResult EndToEnd { get; init; }
 
@@ -63,7 +68,8 @@ internal sealed record EnrichBenchReport
         var batches = Math.Max(1, e.Batches);
         output.WriteLine($"data: {Data} ({Rows} texts, mean {MeanTokens:0} tokens); {Messages} messages; batch size {BatchSize} (at most {MaxBatchTokens} padded tokens); " +
             $"max tokens {MaxTokens}; {Cores} cores; provider {Provider}; intra-op threads {(IntraOpThreads == 0 ? "auto" : IntraOpThreads)}");
-        output.WriteLine($"1. encoder only, in process (same texts, {e.Batches} encoder runs cut as the worker cuts them: windows grouped by length, or the batch policy alone, no heads): {e.EncoderOnlyPerSecond:0.0} texts/s");
+        output.WriteLine($"1. encoder only, in process (same texts, {e.Batches} encoder runs cut as the worker cuts them: windows grouped by length, or the batch policy alone, no heads): {e.EncoderOnlyPerSecond:0.0} texts/s " +
+            $"(two passes, before and after the end-to-end run: {string.Join(" and ", EncoderOnlyPasses.Select(p => p.ToString("0.0", CultureInfo.InvariantCulture)))})");
         output.WriteLine($"   encoder + heads, in process (ModelBundle.Annotate: {Heads} + decoding, as the worker runs it): {e.EncoderHeadsPerSecond:0.0} texts/s; " +
             $"heads' share of encoder + heads time {e.HeadsShare * 100:0}% ({string.Join(", ", e.HeadSeconds.Select(h => $"{h.Key} {h.Value * 1000 / batches:0} ms"))} " +
             $"per batch on the bare encoder's output; Annotate's decoding and the rest {e.AnnotateRestSeconds * 1000 / batches:0} ms per batch)");
@@ -88,8 +94,8 @@ internal sealed record EnrichBenchReport
             : "worker's batches not observed; ";
         output.WriteLine($"5. padding waste (padded ÷ real tokens): {worker}in-process runs {e.Padding.Waste:0.00}");
         var stages = Stages is { } s
-            ? $"worker per window (its encoder runs, then one delivery): inference ≈ {s.InferenceMsPerBatch:0} ms, deliver ≈ {s.DeliverMsPerBatch:0} ms, batch loop busy {s.BusyShare * 100:0}% of the interval " +
-              $"({s.MatchedBatches} batches, from the worker's batch log and processedAt)"
+            ? $"worker per window (two overlapped stages): inference {s.InferenceMsPerWindow:0} ms (busy {s.InferenceBusyShare * 100:0}% of the backlog's time), " +
+              $"delivery {s.DeliverMsPerWindow:0} ms (write JSON, produce, acks, commit; busy {s.DeliverBusyShare * 100:0}%) ({s.Windows} windows, from the worker's log)"
             : "worker's batch log not observed";
         output.WriteLine($"6. stages: tokenize {e.TokenizeSeconds * 1000 / Math.Max(1, e.Texts):0.00} ms/text (in process); " +
             $"encoder {e.EncoderSeconds * 1000 / batches:0} ms/batch, Annotate {e.AnnotateSeconds * 1000 / batches:0} ms/batch (in process); {stages}");
@@ -117,6 +123,13 @@ internal sealed record EnrichBenchReport
 
             json.WriteStartObject("encoderOnly");
             Number(json, "textsPerSecond", e.EncoderOnlyPerSecond);
+            json.WriteStartArray("passesTextsPerSecond");
+            foreach (var pass in EncoderOnlyPasses)
+            {
+                json.WriteNumberValue(Math.Round(pass, 3));
+            }
+
+            json.WriteEndArray();
             json.WriteBoolean("headsIncluded", false);
             json.WriteEndObject();
             json.WriteStartObject("encoderHeads");
@@ -190,10 +203,11 @@ internal sealed record EnrichBenchReport
             Number(json, "annotateMsPerBatch", e.AnnotateSeconds * 1000 / batches);
             if (Stages is { } s)
             {
-                Number(json, "workerInferenceMsPerBatch", s.InferenceMsPerBatch);
-                Number(json, "workerDeliverMsPerBatch", s.DeliverMsPerBatch);
-                Number(json, "workerBusyShare", s.BusyShare);
-                json.WriteNumber("workerMatchedBatches", s.MatchedBatches);
+                Number(json, "workerInferenceMsPerWindow", s.InferenceMsPerWindow);
+                Number(json, "workerDeliverMsPerWindow", s.DeliverMsPerWindow);
+                Number(json, "workerInferenceBusyShare", s.InferenceBusyShare);
+                Number(json, "workerDeliverBusyShare", s.DeliverBusyShare);
+                json.WriteNumber("workerWindows", s.Windows);
             }
 
             json.WriteEndObject();

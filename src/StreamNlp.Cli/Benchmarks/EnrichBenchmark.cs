@@ -80,13 +80,16 @@ internal static class EnrichBenchmark
             var encoderPass = EncoderPass.Run(bundle, backlog, policy, grouping, Math.Max(batching.LengthWindow, batching.MaxBatchSize), models.MaxTokens);
 
             Progress($"end to end: {backlog.Count} texts as a backlog");
+            var backlogStarted = DateTimeOffset.UtcNow;
             var ids = Produce(producer, input, "e", backlog);
             var received = await collector.WaitForAsync(ids, TimeSpan.FromSeconds(60 + (backlog.Count / 5.0)), ct).ConfigureAwait(false);
             complete &= received.Count == ids.Count;
             var batches = WorkerBatches.Group(received);
             var endToEnd = EndToEndResult.From(ids.Count, batches);
             var workerPadding = WorkerPadding(bundle, models.MaxTokens, batches);
-            var stages = WorkerStageTimes.Match(batches, batchLog.Entries, endToEnd.Seconds);
+            var stages = WorkerStageTimes.From(batchLog.Entries, backlogStarted);
+            Progress($"in-process pass again, after the end-to-end run: {backlog.Count} texts");
+            var encoderPassAfter = EncoderPass.Run(bundle, backlog, policy, grouping, Math.Max(batching.LengthWindow, batching.MaxBatchSize), models.MaxTokens);
 
             var latency = new List<LatencyLevelResult>();
             var next = backlog.Count;
@@ -118,8 +121,9 @@ internal static class EnrichBenchmark
                 Cores = Environment.ProcessorCount,
                 Provider = bundle.Provider,
                 IntraOpThreads = models.IntraOpThreads,
-                WorkerFetchWaitMaxMs = kafka.Consumer.TryGetValue("fetch.wait.max.ms", out var wait) ? wait : "500 (librdkafka default)",
-                Encoder = encoderPass,
+                WorkerFetchWaitMaxMs = $"{EnrichmentClientConfigs.Consumer(kafka).FetchWaitMaxMs}",
+                Encoder = EncoderPassResult.Combine(encoderPass, encoderPassAfter),
+                EncoderOnlyPasses = [encoderPass.EncoderOnlyPerSecond, encoderPassAfter.EncoderOnlyPerSecond],
                 EndToEnd = endToEnd,
                 LatencySeconds = options.LatencySeconds,
                 Latency = latency,

@@ -1,4 +1,8 @@
 namespace StreamNlp.Cli.Benchmarks;
 
-/// <summary>One "batch done" event of the worker: when it was logged, the batch's size, padded tokens and time (enrich + deliver).</summary>
-internal sealed record WorkerBatchLogEntry(DateTimeOffset LoggedAt, int Count, int PaddedTokens, double Milliseconds);
+/// <summary>One window event of the worker: its stage, when it was logged (the stage's end), the window's size and the stage's time.</summary>
+internal sealed record WorkerBatchLogEntry(WorkerStage Stage, DateTimeOffset LoggedAt, int Count, double Milliseconds)
+{
+    /// <summary>When the stage started on this window.</summary>
+    public DateTimeOffset StartedAt => LoggedAt - TimeSpan.FromMilliseconds(Milliseconds);
+}

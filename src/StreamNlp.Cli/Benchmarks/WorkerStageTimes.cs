@@ -1,58 +1,36 @@
 namespace StreamNlp.Cli.Benchmarks;
 
 /// <summary>
-/// Where the worker's batch loop spent the measured interval, from its own per-batch log event (enrich +
-/// deliver time) split at the batch's <c>processedAt</c> stamp (taken right after the encoder and heads ran):
-/// inference ≈ encoder + heads + decoding; deliver ≈ building and producing the records, waiting for the
-/// broker's acks and storing offsets. Busy share = time in batches ÷ the interval; below 1 the loop waited
-/// for input (consume, parse, tokenize, batching wait).
+/// Where the worker's two overlapped stages spent the backlog, from its own per-window log events: the
+/// inference stage (encoder + heads + decoding over the window's runs) and the delivery stage (writing the
+/// records as JSON, producing them, waiting for the broker's acks, storing and committing offsets). Each
+/// stage's busy share is its time ÷ the interval from the first window's inference start to the last
+/// window's delivery end; an inference share below 1 means the encoder waited (for input, or for delivery).
 /// </summary>
-internal sealed record WorkerStageTimes(int MatchedBatches, double InferenceMsPerBatch, double DeliverMsPerBatch, double BusyShare, long LoggedPaddedTokens)
+internal sealed record WorkerStageTimes(int Windows, double InferenceMsPerWindow, double DeliverMsPerWindow, double InferenceBusyShare, double DeliverBusyShare)
 {
-    /// <summary>
-    /// Pairs each logged window (one event per window: its records, padded tokens and time) with the encoder
-    /// runs it was made of: the records of one run share a <c>processedAt</c> stamp, so a window is the run
-    /// stamped last before the event plus the runs just before it whose counts add up to the event's count.
-    /// Windows that include the first run are left out, as the throughput interval leaves it out. Null when
-    /// none matched (the log event was not seen).
-    /// </summary>
-    public static WorkerStageTimes? Match(IReadOnlyList<IReadOnlyList<EnrichedSample>> batches, IReadOnlyList<WorkerBatchLogEntry> entries, double intervalSeconds)
+    /// <summary>The stage times of the windows whose inference started at or after <paramref name="since"/>; null when none was logged.</summary>
+    public static WorkerStageTimes? From(IReadOnlyList<WorkerBatchLogEntry> entries, DateTimeOffset since)
     {
-        var matched = 0;
-        double inference = 0, deliver = 0, busy = 0;
-        long padded = 0;
-        var last = -1;
-        foreach (var entry in entries)
+        var inference = entries.Where(e => e.Stage == WorkerStage.Inference && e.StartedAt >= since).ToList();
+        if (inference.Count == 0)
         {
-            while (last + 1 < batches.Count && batches[last + 1][0].ProcessedAt <= entry.LoggedAt)
-            {
-                last++;
-            }
-
-            var first = last;
-            var count = 0;
-            while (first >= 0 && count < entry.Count)
-            {
-                count += batches[first].Count;
-                first--;
-            }
-
-            first++;
-            if (last < 0 || count != entry.Count || first < 1)
-            {
-                continue;
-            }
-
-            var deliverMs = Math.Min(entry.Milliseconds, (entry.LoggedAt - batches[last][0].ProcessedAt).TotalMilliseconds);
-            matched++;
-            deliver += deliverMs;
-            inference += entry.Milliseconds - deliverMs;
-            busy += entry.Milliseconds;
-            padded += entry.PaddedTokens;
+            return null;
         }
 
-        return matched == 0
-            ? null
-            : new WorkerStageTimes(matched, inference / matched, deliver / matched, intervalSeconds > 0 ? busy / 1000 / intervalSeconds : double.NaN, padded);
+        var start = inference.Min(e => e.StartedAt);
+        var delivery = entries.Where(e => e.Stage == WorkerStage.Delivery && e.LoggedAt > start).Take(inference.Count).ToList();
+        if (delivery.Count == 0)
+        {
+            return null;
+        }
+
+        var seconds = (delivery.Max(e => e.LoggedAt) - start).TotalSeconds;
+        return new WorkerStageTimes(
+            inference.Count,
+            inference.Average(e => e.Milliseconds),
+            delivery.Average(e => e.Milliseconds),
+            seconds > 0 ? inference.Sum(e => e.Milliseconds) / 1000 / seconds : double.NaN,
+            seconds > 0 ? delivery.Sum(e => e.Milliseconds) / 1000 / seconds : double.NaN);
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using StreamNlp.Models.Runtime;
 
 namespace StreamNlp.Cli.Commands;
 
@@ -14,23 +15,34 @@ internal static class HostExit
     /// <summary>A worker failed while running (broker lost for too long, a fatal Kafka error, a record that could not even be dead-lettered).</summary>
     public const int RuntimeFailure = 1;
 
+    /// <summary>
+    /// A setting or argument that cannot work, including <c>StreamNlp:Models:ExecutionProvider=Cuda</c> where CUDA does not
+    /// load: a restart will not help, the setting (or the machine) must change.
+    /// </summary>
+    public const int BadSetting = 2;
+
     /// <summary>The host's background services, taken before <c>RunAsync</c> (which disposes the host's services).</summary>
     public static IReadOnlyList<BackgroundService> Services(IHost host) =>
         [.. host.Services.GetServices<IHostedService>().OfType<BackgroundService>()];
 
     public static int Code(IReadOnlyList<BackgroundService> services)
     {
-        var failures = services
+        var failed = services
             .Where(s => s.ExecuteTask is { IsFaulted: true })
-            .Select(s => $"{s.GetType().Name} failed: {Innermost(s.ExecuteTask!.Exception!).Message}")
-            .Distinct(StringComparer.Ordinal)
+            .Select(s => (Service: s.GetType().Name, Error: Innermost(s.ExecuteTask!.Exception!)))
             .ToList();
-        foreach (var failure in failures)
+        foreach (var failure in failed.Select(f => $"{f.Service} failed: {f.Error.Message}").Distinct(StringComparer.Ordinal))
         {
             Console.Error.WriteLine($"error: {failure}");
         }
 
-        return failures.Count == 0 ? 0 : RuntimeFailure;
+        if (failed.Count == 0)
+        {
+            return 0;
+        }
+
+        // The retrainer opens its encoder once running: CUDA that does not load there is still a setting problem.
+        return failed.All(f => f.Error is CudaUnavailableException) ? BadSetting : RuntimeFailure;
     }
 
     private static Exception Innermost(AggregateException aggregate)

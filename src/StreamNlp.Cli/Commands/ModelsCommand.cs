@@ -142,7 +142,10 @@ internal static class ModelsCommand
         return command;
     }
 
-    /// <summary>Publishes model-updated when a broker is known; otherwise says that workers pick the change up on restart.</summary>
+    /// <summary>
+    /// Publishes the version's artifact and its model-updated event when a broker is known (every worker then
+    /// writes it into its own registry and serves it); otherwise says that workers pick the change up on restart.
+    /// </summary>
     private static void Announce(ModelRegistry registry, NlpTask task, HeadManifest manifest, string? previous, string reason, string? bootstrap, string bootstrapFile, string topic)
     {
         using var kafka = CliKafka.Load(bootstrap, bootstrapFile, required: false);
@@ -157,7 +160,8 @@ internal static class ModelsCommand
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         try
         {
-            ModelUpdatePublisher.PublishAsync(kafka.Options, update, kafka.Logger, timeout.Token, topic).GetAwaiter().GetResult();
+            var artifact = ModelArtifact.Pack(registry, task, manifest.Version);
+            ModelUpdatePublisher.PublishAsync(kafka.Options, update, kafka.Logger, timeout.Token, topic, artifact).GetAwaiter().GetResult();
         }
         catch (Exception ex) when (ex is Confluent.Kafka.KafkaException or OperationCanceledException)
         {

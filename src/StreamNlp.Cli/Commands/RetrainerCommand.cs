@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using StreamNlp.Models.Configuration;
 using StreamNlp.Retrainer.Hosting;
@@ -8,8 +9,8 @@ using StreamNlp.Kafka.Configuration;
 namespace StreamNlp.Cli.Commands;
 
 /// <summary>
-/// <c>streamnlp retrainer</c>: the retraining worker alone, against the broker of a running
-/// <c>streamnlp run</c> (bootstrap file) or a configured one.
+/// <c>streamnlp retrainer</c>: the retraining worker alone, against <c>--bootstrap</c>, else the configured broker
+/// (<c>StreamNlp:Kafka:BootstrapServers</c>), else the broker of a running <c>streamnlp run</c> (bootstrap file).
 /// </summary>
 internal static class RetrainerCommand
 {
@@ -60,13 +61,23 @@ internal static class RetrainerCommand
         command.SetAction((parse, ct) => CommandRunner.Guard(async () =>
         {
             var overrides = options.Overrides(parse);
-            overrides[$"{KafkaOptions.Section}:BootstrapServers"] = BootstrapFileStore.Resolve(parse.GetValue(bootstrap), parse.GetValue(bootstrapFile)!);
             if (parse.GetValue(models) is { Length: > 0 } directory)
             {
                 overrides[$"{ModelOptions.Section}:Directory"] = directory;
             }
 
             var builder = RunCommand.CreateBuilder(overrides);
+            // --bootstrap, else StreamNlp:Kafka:BootstrapServers (a container's environment), else the bootstrap file
+            // of a running `streamnlp run`.
+            var explicitServers = parse.GetValue(bootstrap);
+            if (!string.IsNullOrWhiteSpace(explicitServers) || string.IsNullOrWhiteSpace(builder.Configuration[$"{KafkaOptions.Section}:BootstrapServers"]))
+            {
+                builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+                {
+                    [$"{KafkaOptions.Section}:BootstrapServers"] = BootstrapFileStore.Resolve(explicitServers, parse.GetValue(bootstrapFile)!),
+                });
+            }
+
             builder.AddRetrainer();
             using var host = builder.Build();
             var services = HostExit.Services(host);

@@ -4,8 +4,8 @@ namespace StreamNlp.Core.Contracts;
 
 /// <summary>
 /// Published to the compacted <c>nlp.models</c> topic (key: the task) when a task's current head
-/// changes, by promotion or rollback. Inference workers load <see cref="Version"/> from the shared
-/// model registry and swap it in between batches.
+/// changes, by promotion or rollback. The head itself travels with it (<see cref="Artifact"/>), so every
+/// worker writes it into its own registry (no shared disk) and swaps it in between batches.
 /// </summary>
 public sealed record ModelUpdatedEvent
 {
@@ -28,4 +28,7 @@ public sealed record ModelUpdatedEvent
     [JsonPropertyName("manifestSha256")] public required string ManifestSha256 { get; init; }
 
     [JsonPropertyName("at")] public DateTimeOffset At { get; init; }
+
+    /// <summary>The version's files, published in chunks just before this event; null in events from before artifacts travelled (the worker then needs the version on its own disk).</summary>
+    [JsonPropertyName("artifact")] public ModelArtifactReference? Artifact { get; init; }
 }

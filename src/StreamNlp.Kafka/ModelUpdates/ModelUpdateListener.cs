@@ -12,9 +12,11 @@ namespace StreamNlp.Kafka.ModelUpdates;
 
 /// <summary>
 /// Follows the compacted models topic from its beginning (so a worker that starts after a promotion
-/// still learns of it) and asks the <see cref="IModelUpdateTarget"/> (the worker's model provider) to serve
-/// each announced version. The worker swaps heads in its batch loop, between batches, so no record is lost
-/// or processed twice by it.
+/// still learns of it). Artifact chunks are joined (<see cref="ModelArtifactAssembler"/>); at each
+/// <c>model-updated</c> event the version's archive, checked against the event, is written into this
+/// process's registry by the <see cref="IModelUpdateTarget"/> (the worker's model provider), which then serves
+/// it. The worker swaps heads between batches, so no record is lost or processed twice by it. A missing,
+/// truncated or corrupt artifact is refused with the reason and the serving head stays.
 /// Every worker instance reads every event: its group id is unique and it never commits.
 /// </summary>
 public sealed class ModelUpdateListener(
@@ -39,6 +41,7 @@ public sealed class ModelUpdateListener(
         }
 
         var monitor = new BrokerConnectionMonitor(logger, TimeProvider.System, TimeSpan.Zero); // one line per state change, not per error
+        var artifacts = new ModelArtifactAssembler();
         using var consumer = new ConsumerBuilder<string?, byte[]?>(ConsumerConfig(kafka))
             .SetErrorHandler((_, e) => monitor.OnError(e))
             .RouteLogsTo(logger)
@@ -65,7 +68,13 @@ public sealed class ModelUpdateListener(
                 }
 
                 monitor.OnAlive();
-                Handle(value, result.TopicPartitionOffset.ToString());
+                if (ModelArtifactChunks.TryParseKey(result.Message.Key, out var chunkTask, out var chunkVersion, out var index))
+                {
+                    artifacts.Add(chunkTask, chunkVersion, index, value);
+                    continue;
+                }
+
+                Handle(value, result.TopicPartitionOffset.ToString(), artifacts);
             }
         }
         catch (OperationCanceledException)
@@ -78,7 +87,7 @@ public sealed class ModelUpdateListener(
         }
     }
 
-    private void Handle(byte[] value, string source)
+    private void Handle(byte[] value, string source, ModelArtifactAssembler artifacts)
     {
         ModelUpdatedEvent? update;
         try
@@ -98,6 +107,17 @@ public sealed class ModelUpdateListener(
         }
 
         KafkaLog.ModelUpdateReceived(logger, task.ToName(), update.Version, update.Reason);
+        if (update.Artifact is { } reference)
+        {
+            var archive = artifacts.Take(update.Task, update.Version, reference, out var problem);
+            problem ??= models.ImportArtifact(task, update.Version, archive!);
+            if (problem is not null)
+            {
+                KafkaLog.ModelArtifactRefused(logger, task.ToName(), update.Version, problem);
+                return;
+            }
+        }
+
         models.RequestUpdate(task, update.Version);
     }
 }

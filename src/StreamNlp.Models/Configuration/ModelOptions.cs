@@ -23,9 +23,19 @@ public sealed class ModelOptions
     [Range(8, 512, ErrorMessage = "StreamNlp:Models:MaxTokens must be between {1} and {2} (the encoder's position limit is 512).")]
     public int MaxTokens { get; set; } = 256;
 
-    /// <summary><c>Auto</c> (CUDA when it loads, else CPU), <c>Cpu</c> or <c>Cuda</c>. Default Auto.</summary>
+    /// <summary>
+    /// <c>Auto</c> (CUDA when it loads, else the CPU, the reason logged once), <c>Cpu</c>, or <c>Cuda</c> (CUDA or a
+    /// failed start-up naming the reason, exit code 2). Default Auto.
+    /// </summary>
     [EnumDataType(typeof(ExecutionProvider), ErrorMessage = "StreamNlp:Models:ExecutionProvider must be Auto, Cpu or Cuda.")]
     public ExecutionProvider ExecutionProvider { get; set; } = ExecutionProvider.Auto;
+
+    /// <summary>CUDA device (ordinal, as <c>nvidia-smi</c> lists it) for <c>Auto</c> and <c>Cuda</c>. Default 0.</summary>
+    [Range(0, 1024, ErrorMessage = "StreamNlp:Models:DeviceId must be between {1} and {2} (a CUDA device ordinal).")]
+    public int DeviceId { get; set; }
+
+    /// <summary>The ONNX Runtime session settings these options describe.</summary>
+    public InferenceSettings ToInferenceSettings() => new(ExecutionProvider, IntraOpThreads, DeviceId, Precision);
 
     /// <summary>ONNX Runtime intra-op threads; 0 lets ONNX Runtime choose (one per core). Default 0.</summary>
     [Range(0, 1024, ErrorMessage = "StreamNlp:Models:IntraOpThreads must be between {1} and {2}.")]

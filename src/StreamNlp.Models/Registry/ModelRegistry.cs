@@ -74,9 +74,12 @@ public sealed class ModelRegistry(string root)
     }
 
     /// <summary>Reads a version's manifest and checks every listed file's SHA-256 (and the encoder, when given).</summary>
-    public HeadManifest Verify(NlpTask task, string version, string? encoderSha256 = null)
+    public HeadManifest Verify(NlpTask task, string version, string? encoderSha256 = null) =>
+        VerifyDirectory(VersionDirectory(task, version), task, encoderSha256);
+
+    /// <summary>Checks a version folder anywhere (e.g. one just received, before it enters the registry): manifest, task, every file's SHA-256, the encoder.</summary>
+    public static HeadManifest VerifyDirectory(string dir, NlpTask task, string? encoderSha256 = null)
     {
-        var dir = VersionDirectory(task, version);
         var manifest = ReadManifest(dir);
         if (!string.Equals(manifest.Task, task.ToName(), StringComparison.Ordinal))
         {

@@ -6,9 +6,11 @@ namespace StreamNlp.Models.Runtime;
 
 /// <summary>
 /// Creates ONNX Runtime sessions on the chosen execution provider. The GPU package lists CUDA as
-/// available even where no GPU exists, so the only honest test is to append the CUDA provider and
-/// catch its failure; the first failure is remembered and logged once, with its reason, and every
-/// later session goes straight to the CPU.
+/// available even where no GPU exists, so the only honest test is to append the CUDA provider (and create
+/// the session with it) and catch the failure. With <see cref="ExecutionProvider.Auto"/> the first failure is
+/// remembered and logged once, with its reason, and every later session goes straight to the CPU; with
+/// <see cref="ExecutionProvider.Cuda"/> it is a <see cref="CudaUnavailableException"/>, so start-up stops
+/// instead of running on the CPU unnoticed.
 /// </summary>
 public sealed class SessionFactory(InferenceSettings settings, ILogger? logger = null)
 {
@@ -22,12 +24,36 @@ public sealed class SessionFactory(InferenceSettings settings, ILogger? logger =
     /// <summary>Why CUDA is not used, when it was asked for and failed; otherwise null.</summary>
     public string? CudaUnavailableReason => _cudaFailure;
 
+    /// <summary>
+    /// A session for the graph at <paramref name="modelPath"/>.
+    /// </summary>
+    /// <exception cref="CudaUnavailableException">The provider is <see cref="ExecutionProvider.Cuda"/> and CUDA does not load.</exception>
     public InferenceSession Create(string modelPath)
     {
-        var options = CreateOptions();
+        var (options, cuda) = CreateOptions();
         try
         {
             return new InferenceSession(modelPath, options);
+        }
+        catch (OnnxRuntimeException cudaError) when (cuda)
+        {
+            // The provider library loaded but the session could not be placed on the device (no GPU, a device
+            // id that does not exist, a driver too old). If the CPU takes the graph, CUDA was the problem;
+            // if not, the graph is, and the CPU's error is the one to report.
+            using var cpu = NewOptions();
+            var session = new InferenceSession(modelPath, cpu);
+            try
+            {
+                CudaFailed(cudaError.Message);
+            }
+            catch
+            {
+                session.Dispose();
+                throw;
+            }
+
+            ActiveProvider = "CPU";
+            return session;
         }
         finally
         {
@@ -35,12 +61,17 @@ public sealed class SessionFactory(InferenceSettings settings, ILogger? logger =
         }
     }
 
-    private SessionOptions CreateOptions()
+    private (SessionOptions Options, bool Cuda) CreateOptions()
     {
         if (settings.Provider != ExecutionProvider.Cpu)
         {
             lock (_gate)
             {
+                if (_cudaFailure is not null && settings.Provider == ExecutionProvider.Cuda)
+                {
+                    throw new CudaUnavailableException(settings.CudaDeviceId, _cudaFailure);
+                }
+
                 if (_cudaFailure is null)
                 {
                     var options = NewOptions();
@@ -52,13 +83,12 @@ public sealed class SessionFactory(InferenceSettings settings, ILogger? logger =
                     {
                         options.AppendExecutionProvider_CUDA(settings.CudaDeviceId);
                         ActiveProvider = "CUDA";
-                        return options;
+                        return (options, true);
                     }
                     catch (Exception ex) when (ex is OnnxRuntimeException or DllNotFoundException or EntryPointNotFoundException)
                     {
-                        _cudaFailure = ex.Message.ReplaceLineEndings(" ");
-                        ModelsLog.CudaUnavailable(_logger, _cudaFailure);
                         options.Dispose();
+                        CudaFailed(ex.Message);
                     }
                     finally
                     {
@@ -69,7 +99,26 @@ public sealed class SessionFactory(InferenceSettings settings, ILogger? logger =
         }
 
         ActiveProvider = "CPU";
-        return NewOptions();
+        return (NewOptions(), false);
+    }
+
+    /// <summary>Remembers why CUDA failed; <see cref="ExecutionProvider.Cuda"/> throws, <see cref="ExecutionProvider.Auto"/> logs once.</summary>
+    private void CudaFailed(string message)
+    {
+        lock (_gate)
+        {
+            var first = _cudaFailure is null;
+            _cudaFailure ??= message.ReplaceLineEndings(" ").Trim();
+            if (settings.Provider == ExecutionProvider.Cuda)
+            {
+                throw new CudaUnavailableException(settings.CudaDeviceId, _cudaFailure);
+            }
+
+            if (first)
+            {
+                ModelsLog.CudaUnavailable(_logger, _cudaFailure);
+            }
+        }
     }
 
     private SessionOptions NewOptions()

@@ -74,7 +74,7 @@ public sealed class RetrainerWorker(
         using var store = new FeedbackStore(options.DatabasePath ?? DefaultDatabasePath);
         var registry = ConfiguredRegistry.Open(modelOptions.Value);
         var cacheDirectory = modelOptions.Value.CacheDirectory ?? EncoderCache.DefaultDirectory;
-        var inference = new InferenceSettings(modelOptions.Value.ExecutionProvider, modelOptions.Value.IntraOpThreads);
+        var inference = new InferenceSettings(modelOptions.Value.ExecutionProvider, modelOptions.Value.IntraOpThreads, modelOptions.Value.DeviceId);
         var files = new EncoderCache(cacheDirectory).Ensure(EncoderDescriptor.MiniLmL6V2);
         using var encoder = new EncoderSession(files, new SessionFactory(inference, logger));
         var extractor = new FeatureExtractor(new TextTokenizer(files.VocabularyPath, files.Descriptor.Uncased), encoder, modelOptions.Value.MaxTokens, cacheDirectory);
@@ -153,7 +153,8 @@ public sealed class RetrainerWorker(
             if (result.Decision.Promote)
             {
                 var update = ModelUpdateEvents.Create(registry, task, result.Challenger, result.ChampionVersion, "promoted", time.GetUtcNow());
-                await ModelUpdatePublisher.PublishAsync(kafka, update, logger, cancellationToken).ConfigureAwait(false);
+                var artifact = ModelArtifact.Pack(registry, task, update.Version);
+                await ModelUpdatePublisher.PublishAsync(kafka, update, logger, cancellationToken, artifact: artifact).ConfigureAwait(false);
                 RetrainerLog.Published(logger, task.ToName(), update.Version, kafka.ModelsTopic);
             }
         }

@@ -17,6 +17,7 @@ using StreamNlp.Worker.Batching;
 using StreamNlp.Worker.Configuration;
 using StreamNlp.Worker.Inference;
 using StreamNlp.Worker.Ingestion;
+using StreamNlp.Worker.Pipeline;
 using StreamNlp.Worker.Publishing;
 
 namespace StreamNlp.Worker.Hosting;
@@ -25,9 +26,10 @@ namespace StreamNlp.Worker.Hosting;
 /// The enrichment worker. A dedicated thread runs the Kafka consume loop (<see cref="InputReader"/>),
 /// parses and tokenizes each record and writes it to a channel; past a high mark it pauses the assigned
 /// partitions and keeps polling (back-pressure that never blocks a rebalance).
-/// The main loop takes micro-batches from the channel, enriches them (one encoder run per batch),
-/// delivers the results and only then marks the inputs consumed.
-/// On stop: the consume loop ends, the batch in flight finishes and is committed, records still in
+/// The inference stage takes windows from the channel and runs the encoder and heads on them; the delivery
+/// stage, overlapped with it, writes each window's records, waits for their acknowledgements and only then
+/// marks the inputs consumed, window after window in consumption order.
+/// On stop: the consume loop ends, the windows in flight finish and are committed, records still in
 /// the channel are handed back (not committed, so they are consumed again), the producer flushes,
 /// the consumer commits and closes.
 /// </summary>
@@ -86,9 +88,9 @@ public sealed class EnrichmentWorker(
         var buffer = new BufferGauge(batching.ChannelCapacity);
         var hold = new RebalanceHold(time);
 
-        // Held while a batch is enriched, delivered and its offsets stored; a revoke waits for it, so the
-        // batch in flight is finished and committed before its partitions go to another worker.
-        using var inFlight = new SemaphoreSlim(1, 1);
+        // Windows between the inference stage and the end of their delivery; a revoke drains them, so what is
+        // in flight is finished and committed before its partitions go to another worker.
+        using var inFlight = new InFlightWindows();
         var revokeWait = TimeSpan.FromMilliseconds(Math.Min(2L * kafka.MessageTimeoutMs, 240_000));
 
         using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(EnrichmentClientConfigs.Consumer(kafka))
@@ -157,47 +159,45 @@ public sealed class EnrichmentWorker(
             TaskCreationOptions.LongRunning,
             TaskScheduler.Default);
 
+        // The delivery stage runs beside the inference stage: while one window's records are written, produced,
+        // acknowledged and committed, the next window is already in the encoder. At most one enriched window
+        // waits between them, so a slow broker holds back inference instead of piling up memory.
+        var enrichedWindows = Channel.CreateBounded<AnnotatedWindow>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
+        using var deliveryFailed = new CancellationTokenSource();
+        var delivery = Task.Run(() => DeliverWindowsAsync(enrichedWindows.Reader, enricher, sink, inFlight, deliveryFailed), CancellationToken.None);
+        Exception? failure = null;
         try
         {
-            while (true)
-            {
-                IReadOnlyList<ConsumedInput>? batch;
-                try
-                {
-                    batch = await batcher.NextBatchAsync(stoppingToken).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-                {
-                    break;
-                }
-
-                if (batch is null)
-                {
-                    break; // the consume loop ended
-                }
-
-                buffer.Taken(batch.Count);
-                await hold.WaitAsync(CancellationToken.None).ConfigureAwait(false); // no new work that could not be committed
-                await inFlight.WaitAsync(CancellationToken.None).ConfigureAwait(false);
-                try
-                {
-                    await ProcessAsync(batch, generations, enricher, sink).ConfigureAwait(false);
-                }
-                finally
-                {
-                    inFlight.Release();
-                }
-            }
+            await InferWindowsAsync(batcher, buffer, hold, inFlight, generations, enricher, enrichedWindows.Writer, stoppingToken, deliveryFailed.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (deliveryFailed.IsCancellationRequested)
+        {
+            // the delivery stage failed; its exception is the one to report
         }
         catch (Exception ex)
         {
-            WorkerLog.Failed(logger, $"{ex.GetType().Name}: {ex.Message}"); // one line; the stack trace at debug level
-            WorkerLog.FailedDetail(logger, ex);
+            failure = ex;
+        }
+
+        enrichedWindows.Writer.TryComplete();
+        try
+        {
+            await delivery.ConfigureAwait(false); // windows already enriched are still delivered and committed
+        }
+        catch (Exception ex)
+        {
+            failure ??= ex;
+        }
+
+        if (failure is not null)
+        {
+            WorkerLog.Failed(logger, $"{failure.GetType().Name}: {failure.Message}"); // one line; the stack trace at debug level
+            WorkerLog.FailedDetail(logger, failure);
             await stopConsuming.CancelAsync().ConfigureAwait(false);
             await IgnoreFailure(consumeLoop).ConfigureAwait(false);
             consumer.Close();
             lifetime.StopApplication();
-            throw;
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
         }
 
         await stopConsuming.CancelAsync().ConfigureAwait(false);
@@ -217,8 +217,93 @@ public sealed class EnrichmentWorker(
         }
     }
 
-    /// <summary>Enriches and delivers one batch, leaving out records of partitions revoked since they were consumed.</summary>
-    private async Task ProcessAsync(IReadOnlyList<ConsumedInput> batch, PartitionGenerations generations, BatchEnricher enricher, IBatchSink sink)
+    /// <summary>
+    /// The inference stage: takes windows from the batcher, leaves out records of partitions revoked since they
+    /// were consumed, swaps in promoted heads between windows, runs the encoder and heads, and hands each window
+    /// to the delivery stage. Returns when stop is requested or the consume loop ended.
+    /// </summary>
+    private async Task InferWindowsAsync(
+        MicroBatcher<ConsumedInput> batcher, BufferGauge buffer, RebalanceHold hold, InFlightWindows inFlight, PartitionGenerations generations,
+        BatchEnricher enricher, ChannelWriter<AnnotatedWindow> enrichedWindows, CancellationToken stoppingToken, CancellationToken deliveryFailed)
+    {
+        using var stopOrFailure = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, deliveryFailed);
+        while (true)
+        {
+            IReadOnlyList<ConsumedInput>? batch;
+            try
+            {
+                batch = await batcher.NextBatchAsync(stopOrFailure.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested && !deliveryFailed.IsCancellationRequested)
+            {
+                return;
+            }
+
+            if (batch is null)
+            {
+                return; // the consume loop ended
+            }
+
+            buffer.Taken(batch.Count);
+            await hold.WaitAsync(deliveryFailed).ConfigureAwait(false); // no new work that could not be committed
+            await inFlight.EnterAsync(deliveryFailed).ConfigureAwait(false);
+            var handedOver = false;
+            try
+            {
+                var live = LiveRecords(batch, generations);
+                if (live.Count == 0)
+                {
+                    continue;
+                }
+
+                ApplyHeadSwaps();
+                // The window in flight finishes even when stop is requested: it is bounded by the host's shutdown timeout.
+                var started = Stopwatch.GetTimestamp();
+                var annotated = await enricher.AnnotateAsync(live, CancellationToken.None).ConfigureAwait(false);
+                WorkerLog.WindowInferred(logger, live.Count, annotated.EncoderRuns, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                await enrichedWindows.WriteAsync(annotated, deliveryFailed).ConfigureAwait(false);
+                handedOver = true;
+            }
+            finally
+            {
+                if (!handedOver)
+                {
+                    inFlight.Exit();
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// The delivery stage: writes each window's records, produces them, waits for the acknowledgements, and
+    /// stores and commits the window's offsets, window after window in the order they were consumed.
+    /// </summary>
+    private async Task DeliverWindowsAsync(
+        ChannelReader<AnnotatedWindow> enrichedWindows, BatchEnricher enricher, IBatchSink sink, InFlightWindows inFlight, CancellationTokenSource deliveryFailed)
+    {
+        await foreach (var window in enrichedWindows.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
+        {
+            try
+            {
+                var started = Stopwatch.GetTimestamp();
+                var records = enricher.Records(window).Records;
+                await sink.DeliverAsync(records, NextOffsets(window.Inputs), CancellationToken.None).ConfigureAwait(false);
+                Count(records);
+                WorkerLog.BatchDone(logger, window.Inputs.Count, (int)Math.Min(int.MaxValue, window.PaddedTokens), Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            }
+            catch
+            {
+                await deliveryFailed.CancelAsync().ConfigureAwait(false);
+                throw;
+            }
+            finally
+            {
+                inFlight.Exit();
+            }
+        }
+    }
+
+    private List<ConsumedInput> LiveRecords(IReadOnlyList<ConsumedInput> batch, PartitionGenerations generations)
     {
         var live = batch.Where(i => generations.IsCurrent(i.Coordinates.TopicPartition, i.Generation)).ToList();
         if (live.Count < batch.Count)
@@ -226,12 +311,12 @@ public sealed class EnrichmentWorker(
             WorkerLog.DroppedRevoked(logger, batch.Count - live.Count);
         }
 
-        if (live.Count == 0)
-        {
-            return;
-        }
+        return live;
+    }
 
-        // Between batches: swap in heads that were promoted or rolled back since the last batch.
+    /// <summary>Between windows: swap in heads that were promoted or rolled back since the last window.</summary>
+    private void ApplyHeadSwaps()
+    {
         foreach (var swap in models.ApplyPendingUpdates())
         {
             if (swap.Error is null)
@@ -243,12 +328,10 @@ public sealed class EnrichmentWorker(
                 WorkerLog.HeadSwapFailed(logger, swap.Task.ToName(), swap.ToVersion, swap.FromVersion, swap.Error);
             }
         }
+    }
 
-        // The batch in flight finishes even when stop is requested: it is bounded by the host's shutdown timeout.
-        var started = Stopwatch.GetTimestamp();
-        var enrichment = await enricher.EnrichAsync(live, CancellationToken.None).ConfigureAwait(false);
-        var records = enrichment.Records;
-        await sink.DeliverAsync(records, NextOffsets(live), CancellationToken.None).ConfigureAwait(false);
+    private void Count(IReadOnlyList<OutgoingRecord> records)
+    {
         foreach (var record in records)
         {
             switch (record.Kind)
@@ -262,8 +345,6 @@ public sealed class EnrichmentWorker(
                     break;
             }
         }
-
-        WorkerLog.BatchDone(logger, live.Count, (int)Math.Min(int.MaxValue, enrichment.PaddedTokens), Stopwatch.GetElapsedTime(started).TotalMilliseconds);
     }
 
     /// <summary>
@@ -273,12 +354,13 @@ public sealed class EnrichmentWorker(
     /// </summary>
     private void OnRevoked(
         IConsumer<byte[]?, byte[]?> consumer, List<TopicPartition> partitions, PartitionGenerations generations,
-        SemaphoreSlim inFlight, TimeSpan wait, bool exactlyOnce)
+        InFlightWindows inFlight, TimeSpan wait, bool exactlyOnce)
     {
         generations.Revoked(partitions);
         WorkerLog.PartitionsRevoked(logger, string.Join(",", partitions));
-        if (!inFlight.Wait(wait))
+        if (!inFlight.Drain(wait))
         {
+            inFlight.Reopen();
             WorkerLog.RevokeWaitTimedOut(logger, wait.TotalSeconds);
             return;
         }
@@ -292,7 +374,7 @@ public sealed class EnrichmentWorker(
         }
         finally
         {
-            inFlight.Release();
+            inFlight.Reopen();
         }
     }
 

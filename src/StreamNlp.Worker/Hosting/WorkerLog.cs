@@ -34,7 +34,7 @@ internal static partial class WorkerLog
     [LoggerMessage(EventId = 2008, Level = LogLevel.Information, Message = "Partitions revoked: {Partitions}")]
     public static partial void PartitionsRevoked(ILogger logger, string partitions);
 
-    [LoggerMessage(EventId = 2009, Level = LogLevel.Debug, Message = "Batch of {Count} ({Tokens} padded tokens) done in {Milliseconds:F1} ms")]
+    [LoggerMessage(EventId = 2009, Level = LogLevel.Debug, Message = "Window of {Count} ({Tokens} padded tokens) delivered and committed in {Milliseconds:F1} ms")]
     public static partial void BatchDone(ILogger logger, int count, int tokens, double milliseconds);
 
     [LoggerMessage(EventId = 2010, Level = LogLevel.Information, Message = "Swapped {Task} head {From} -> {To} between batches")]
@@ -60,4 +60,7 @@ internal static partial class WorkerLog
 
     [LoggerMessage(EventId = 2024, Level = LogLevel.Warning, Message = "Review item for {Source} not published: {Reason}")]
     public static partial void ReviewSkipped(ILogger logger, string source, string reason);
+
+    [LoggerMessage(EventId = 2026, Level = LogLevel.Debug, Message = "Window of {Count} inferred in {Runs} encoder runs in {Milliseconds:F1} ms")]
+    public static partial void WindowInferred(ILogger logger, int count, int runs, double milliseconds);
 }

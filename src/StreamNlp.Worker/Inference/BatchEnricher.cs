@@ -13,10 +13,11 @@ using StreamNlp.Worker.Publishing;
 namespace StreamNlp.Worker.Inference;
 
 /// <summary>
-/// The inference stage: a window of inputs is grouped by token length into encoder runs
-/// (<see cref="LengthGrouping"/>; without one, the whole window is one run), every task head reads each
-/// run's output, and one enriched record per input comes back in arrival order; invalid inputs become
-/// dead letters.
+/// Inference and record writing for a window of inputs. <see cref="AnnotateAsync"/> (the inference stage)
+/// groups it by token length into encoder runs (<see cref="LengthGrouping"/>; without one, the whole window
+/// is one run) and every task head reads each run's output; <see cref="Records"/> (run by the delivery
+/// stage, so JSON never holds up the encoder) writes one enriched record per input in arrival order;
+/// invalid inputs become dead letters.
 /// When a batch still fails after the inference retries, each input is tried alone so one poisonous
 /// text cannot take its neighbours down; whatever still fails is dead-lettered with the reason.
 /// Writing each enriched record is guarded the same way: a record that cannot be serialised, or whose
@@ -33,8 +34,15 @@ public sealed class BatchEnricher(
     int maxMessageBytes = DeadLetterFactory.DefaultMaxMessageBytes,
     LengthGrouping? grouping = null)
 {
+    /// <summary>Both stages at once: <see cref="AnnotateAsync"/>, then <see cref="Records"/>.</summary>
+    public async Task<EnrichmentResult> EnrichAsync(IReadOnlyList<ConsumedInput> batch, CancellationToken cancellationToken) =>
+        Records(await AnnotateAsync(batch, cancellationToken).ConfigureAwait(false));
 
-    public async Task<EnrichmentResult> EnrichAsync(IReadOnlyList<ConsumedInput> batch, CancellationToken cancellationToken)
+    /// <summary>
+    /// The inference stage: the window's valid inputs grouped into encoder runs, each run through the encoder
+    /// and every head, stamped with the moment it finished.
+    /// </summary>
+    public async Task<AnnotatedWindow> AnnotateAsync(IReadOnlyList<ConsumedInput> batch, CancellationToken cancellationToken)
     {
         var bundle = models.Current; // the whole window runs on one model version
         var valid = batch.Where(i => i.Parsed.IsValid).ToList();
@@ -54,26 +62,35 @@ public sealed class BatchEnricher(
             }
         }
 
-        var versions = bundle.Versions;
-        var records = new List<OutgoingRecord>(batch.Count);
-        foreach (var input in batch) // arrival order, whatever order the runs took
+        return new AnnotatedWindow(batch, annotations, failures, finishedAt, bundle.Versions, runs.Count, LengthGrouping.PaddedTokens(lengths, runs));
+    }
+
+    /// <summary>
+    /// The writing half of the delivery stage: one enriched record per input (plus its review items) in
+    /// arrival order, whatever order the runs took; a dead letter for an invalid input, a failed inference or
+    /// a record that cannot be written.
+    /// </summary>
+    public EnrichmentResult Records(AnnotatedWindow window)
+    {
+        var records = new List<OutgoingRecord>(window.Inputs.Count);
+        foreach (var input in window.Inputs)
         {
             if (!input.Parsed.IsValid)
             {
                 records.Add(deadLetters.Create(input, input.Parsed.ErrorCode!, input.Parsed.ErrorDetail ?? input.Parsed.ErrorCode!));
             }
-            else if (failures.TryGetValue(input, out var reason))
+            else if (window.Failures.TryGetValue(input, out var reason))
             {
                 records.Add(deadLetters.Create(input, InputErrors.InferenceFailed, reason));
             }
             else
             {
-                var (now, nowTimestamp) = finishedAt[input];
-                AddEnriched(records, input, annotations[input], versions, now, nowTimestamp);
+                var (now, nowTimestamp) = window.FinishedAt[input];
+                AddEnriched(records, input, window.Annotations[input], window.Versions, now, nowTimestamp);
             }
         }
 
-        return new EnrichmentResult(records, runs.Count, LengthGrouping.PaddedTokens(lengths, runs));
+        return new EnrichmentResult(records, window.EncoderRuns, window.PaddedTokens);
     }
 
     /// <summary>

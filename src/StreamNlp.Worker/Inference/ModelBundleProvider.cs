@@ -12,19 +12,33 @@ namespace StreamNlp.Worker.Inference;
 
 /// <summary>
 /// Loads the encoder and the current head of each task from the configured registry once, at first
-/// use. An unset <c>StreamNlp:Models:Directory</c> means the default models shipped beside the
-/// application; a configured folder that lacks a task is seeded from those defaults.
+/// use; a registry that lacks a task is seeded from the models shipped beside the application. Versions
+/// announced on the models topic arrive as artifacts, are written into this registry, and are swapped in
+/// between batches; the registry's <c>current</c> then follows, so a restart serves the same heads.
 /// </summary>
 public sealed class ModelBundleProvider(IOptions<ModelOptions> options, ILogger<ModelBundleProvider> logger) : IModelBundleProvider, IDisposable
 {
     private readonly Lazy<ModelBundle> _initial = new(() => Load(options.Value, logger));
     private readonly ConcurrentDictionary<NlpTask, string> _pending = new();
-    private ModelRegistry? _registry;
+    private readonly Lazy<ModelRegistry> _registry = new(() => ConfiguredRegistry.Open(options.Value));
     private ModelBundle? _current;
 
     public ModelBundle Current => Volatile.Read(ref _current) ?? _initial.Value;
 
     public void RequestUpdate(NlpTask task, string version) => _pending[task] = version;
+
+    public string? ImportArtifact(NlpTask task, string version, byte[] artifact)
+    {
+        try
+        {
+            ModelArtifact.Import(_registry.Value, task, version, artifact, Current.Encoder.Files.Descriptor.HeadEncoderSha256);
+            return null;
+        }
+        catch (Exception ex) when (ex is ModelIntegrityException or IOException or UnauthorizedAccessException)
+        {
+            return ex.Message;
+        }
+    }
 
     public IReadOnlyList<HeadSwap> ApplyPendingUpdates()
     {
@@ -49,13 +63,18 @@ public sealed class ModelBundleProvider(IOptions<ModelOptions> options, ILogger<
 
             try
             {
-                _registry ??= ConfiguredRegistry.Open(options.Value);
-                var head = bundle.LoadHead(_registry, task, version, Settings(options.Value), logger);
+                var registry = _registry.Value;
+                var head = bundle.LoadHead(registry, task, version, Settings(options.Value), logger);
                 Volatile.Write(ref _current, bundle.WithHead(head));
+                if (registry.CurrentVersion(task) != version)
+                {
+                    registry.Promote(task, version); // a restart serves what this worker served last
+                }
+
                 old.Dispose(); // no batch is in flight: the loop calls this between batches
                 swaps.Add(new HeadSwap(task, old.Version, version));
             }
-            catch (Exception ex) when (ex is ModelIntegrityException or IOException or Microsoft.ML.OnnxRuntime.OnnxRuntimeException)
+            catch (Exception ex) when (ex is ModelIntegrityException or IOException or Microsoft.ML.OnnxRuntime.OnnxRuntimeException or CudaUnavailableException)
             {
                 swaps.Add(new HeadSwap(task, old.Version, version, ex.Message));
             }
@@ -93,8 +112,7 @@ public sealed class ModelBundleProvider(IOptions<ModelOptions> options, ILogger<
         }
     }
 
-    private static InferenceSettings Settings(ModelOptions options) =>
-        new(options.ExecutionProvider, options.IntraOpThreads, Precision: options.Precision);
+    private static InferenceSettings Settings(ModelOptions options) => options.ToInferenceSettings();
 
     public void Dispose()
     {

@@ -10,6 +10,7 @@ using StreamNlp.Models.Registry;
 using StreamNlp.Retrainer.Benchmarks;
 using StreamNlp.Retrainer.Storage;
 using StreamNlp.Kafka.DeadLetters;
+using StreamNlp.Kafka.ModelUpdates;
 using Xunit.Abstractions;
 
 namespace StreamNlp.IntegrationTests.Retrainer;
@@ -109,10 +110,15 @@ public sealed class FeedbackLoopTests(KafkaBrokerFixture broker, ITestOutputHelp
         var registry = new ModelRegistry(Path.Combine(_root, "models"));
         Assert.Equal("v2", registry.CurrentVersion(NlpTask.Classification));
         Assert.Contains("cooking", ModelRegistry.ReadManifest(registry.VersionDirectory(NlpTask.Classification, "v2")).Labels);
-        var events = TopicClient.Read(broker.BootstrapServers, topics.Models, 1, TimeSpan.FromSeconds(10));
+        var models = TopicClient.Read(broker.BootstrapServers, topics.Models, int.MaxValue, TimeSpan.FromSeconds(10));
+        var events = models.Where(m => !ModelArtifactChunks.TryParseKey(m.Message.Key, out _, out _, out _)).ToList();
         var update = JsonDocument.Parse(Assert.Single(events).Message.Value!).RootElement;
         Assert.Equal("model-updated", update.GetProperty("type").GetString());
         Assert.Equal("v2", update.GetProperty("version").GetString());
+        // The head travelled with it: its chunks came first, as many as the event says.
+        var chunks = update.GetProperty("artifact").GetProperty("chunks").GetInt32();
+        Assert.Equal(chunks, models.Count(m => m.Message.Key!.StartsWith("artifact/classification/v2/", StringComparison.Ordinal)));
+        Assert.True(models.FindIndex(m => m.Message.Key == "classification") > models.FindLastIndex(m => m.Message.Key!.StartsWith("artifact/", StringComparison.Ordinal)));
     }
 
     [Fact]

@@ -57,18 +57,6 @@ internal sealed class WorkerProcess : IDisposable
 
     public static WorkerProcess Start(string cli, string bootstrap, TestTopics topics, string modelsDirectory, IDictionary<string, string>? settings = null)
     {
-        var info = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in new[] { cli, "run", "--bootstrap", bootstrap, "--no-retrainer", "--models", modelsDirectory,
-                     "--bootstrap-file", Path.Combine(Path.GetTempPath(), $"streamnlp-bootstrap-{Guid.NewGuid():N}") })
-        {
-            info.ArgumentList.Add(arg);
-        }
-
         var env = new Dictionary<string, string>
         {
             ["StreamNlp__Kafka__InputTopics__0"] = topics.Input,
@@ -89,7 +77,26 @@ internal sealed class WorkerProcess : IDisposable
             env[key] = value;
         }
 
-        foreach (var (key, value) in env)
+        return StartCommand(cli, ["run", "--bootstrap", bootstrap, "--no-retrainer", "--models", modelsDirectory,
+            "--bootstrap-file", Path.Combine(Path.GetTempPath(), $"streamnlp-bootstrap-{Guid.NewGuid():N}")], env);
+    }
+
+    /// <summary>Any CLI command as a child process, with the given environment variables added.</summary>
+    public static WorkerProcess StartCommand(string cli, IEnumerable<string> arguments, IDictionary<string, string> environment)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add(cli);
+        foreach (var arg in arguments)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        foreach (var (key, value) in environment)
         {
             info.Environment[key] = value;
         }

@@ -24,6 +24,7 @@ public sealed class EnrichBenchReportTests
             WorkerFetchWaitMaxMs = "500 (librdkafka default)",
             // 100 texts: 1 s tokenizing + 1 s encoder = 50/s; 1 s + 3 s Annotate = 25/s.
             Encoder = new EncoderPassResult(100, 2, 1, 1, 3, new Dictionary<string, double> { ["ner"] = 1.5 }, padding),
+            EncoderOnlyPasses = [55, 45],
             EndToEnd = new EndToEndResult(100, 100, 3, 60, 3), // 20/s
             LatencySeconds = 10,
             Latency = latency,
@@ -73,5 +74,30 @@ public sealed class EnrichBenchReportTests
 
         var numbered = output.ToString().Split('\n').Where(l => l.Length > 1 && char.IsDigit(l[0])).Select(l => l[0]).ToArray();
         Assert.Equal("1234567".ToCharArray(), numbered);
+    }
+
+    [Fact]
+    public void Combine_TwoPasses_AddsTimesSoTheRateIsOverBoth()
+    {
+        var padding = new PaddingTally();
+        padding.Add([10, 20]);
+        var before = new EncoderPassResult(100, 2, 1, 1, 3, new Dictionary<string, double> { ["ner"] = 1.5 }, padding); // 50/s
+        var after = new EncoderPassResult(100, 2, 1, 3, 5, new Dictionary<string, double> { ["ner"] = 2.5, ["sentiment"] = 1 }, padding); // 25/s
+
+        var both = EncoderPassResult.Combine(before, after);
+
+        Assert.Equal(200, both.Texts);
+        Assert.Equal(200 / 6.0, both.EncoderOnlyPerSecond, 6); // 2 s tokenizing + 4 s encoder
+        Assert.Equal(4, both.HeadSeconds["ner"], 6);
+        Assert.Equal(1, both.HeadSeconds["sentiment"], 6);
+    }
+
+    [Fact]
+    public void ToJsonLine_ListsEachInProcessPass()
+    {
+        using var json = JsonDocument.Parse(Report([]).ToJsonLine());
+
+        var passes = json.RootElement.GetProperty("encoderOnly").GetProperty("passesTextsPerSecond");
+        Assert.Equal([55.0, 45.0], passes.EnumerateArray().Select(p => p.GetDouble()).ToArray());
     }
 }

@@ -45,50 +45,34 @@ public sealed class WorkerBatchesTests
     }
 
     [Fact]
-    public void StageTimes_SplitEachLoggedBatchAtItsProcessedAtStamp()
+    public void StageTimes_AverageEachStageAndShareTheIntervalFromFirstInferenceToLastDelivery()
     {
-        var batches = WorkerBatches.Group([.. Batch("a", 4, 0), .. Batch("b", 4, 1), .. Batch("c", 2, 2)]);
         WorkerBatchLogEntry[] log =
         [
-            new(T0.AddSeconds(0.01), 4, 400, 900),   // the first batch: not in the measured interval
-            new(T0.AddSeconds(1.02), 4, 480, 920),   // 20 ms after its stamp: deliver 20, inference 900
-            new(T0.AddSeconds(2.04), 2, 200, 840),   // deliver 40, inference 800
+            new(WorkerStage.Inference, T0.AddSeconds(-0.5), 1, 100),  // the warm-up window, before the backlog
+            new(WorkerStage.Delivery, T0.AddSeconds(-0.4), 1, 10),
+            new(WorkerStage.Inference, T0.AddSeconds(1.0), 4, 900),  // started at 0.1 s
+            new(WorkerStage.Inference, T0.AddSeconds(1.9), 4, 880),  // overlaps the first window's delivery
+            new(WorkerStage.Delivery, T0.AddSeconds(1.05), 4, 50),
+            new(WorkerStage.Delivery, T0.AddSeconds(2.1), 4, 30),     // the interval: 0.1 s → 2.1 s
         ];
 
-        var stages = WorkerStageTimes.Match(batches, log, intervalSeconds: 2.0);
+        var stages = WorkerStageTimes.From(log, since: T0);
 
         Assert.NotNull(stages);
-        Assert.Equal(2, stages.MatchedBatches);
-        Assert.Equal(30, stages.DeliverMsPerBatch, 3);
-        Assert.Equal(850, stages.InferenceMsPerBatch, 3);
-        Assert.Equal(0.88, stages.BusyShare, 6); // (920 + 840) ms of 2 s
-        Assert.Equal(680, stages.LoggedPaddedTokens);
+        Assert.Equal(2, stages.Windows);
+        Assert.Equal(890, stages.InferenceMsPerWindow, 3);
+        Assert.Equal(40, stages.DeliverMsPerWindow, 3);
+        Assert.Equal(0.89, stages.InferenceBusyShare, 6); // 1780 ms of 2 s
+        Assert.Equal(0.04, stages.DeliverBusyShare, 6);   // 80 ms of 2 s
     }
 
     [Fact]
-    public void StageTimes_WindowOfSeveralEncoderRuns_SplitAtItsLastRun()
+    public void StageTimes_NoWindowSince_IsNull()
     {
-        // Window 1: runs a (3) and b (2), logged 30 ms after b's stamp; window 2: runs c (1) and d (4).
-        var batches = WorkerBatches.Group([.. Batch("a", 3, 0), .. Batch("b", 2, 0.5), .. Batch("c", 1, 1), .. Batch("d", 4, 1.5)]);
-        WorkerBatchLogEntry[] log =
-        [
-            new(T0.AddSeconds(0.53), 5, 500, 600),   // includes the first run: not in the measured interval
-            new(T0.AddSeconds(1.51), 5, 450, 700),   // 10 ms after d's stamp: deliver 10, inference 690
-        ];
+        WorkerBatchLogEntry[] log = [new(WorkerStage.Inference, T0, 1, 100), new(WorkerStage.Delivery, T0.AddSeconds(0.1), 1, 10)];
 
-        var stages = WorkerStageTimes.Match(batches, log, intervalSeconds: 1.0);
-
-        Assert.NotNull(stages);
-        Assert.Equal(1, stages.MatchedBatches);
-        Assert.Equal(10, stages.DeliverMsPerBatch, 3);
-        Assert.Equal(690, stages.InferenceMsPerBatch, 3);
-    }
-
-    [Fact]
-    public void StageTimes_NoLoggedBatch_IsNull()
-    {
-        var batches = WorkerBatches.Group([.. Batch("a", 4, 0), .. Batch("b", 4, 1)]);
-
-        Assert.Null(WorkerStageTimes.Match(batches, [], intervalSeconds: 1.0));
+        Assert.Null(WorkerStageTimes.From(log, since: T0.AddSeconds(1)));
+        Assert.Null(WorkerStageTimes.From([], since: T0));
     }
 }

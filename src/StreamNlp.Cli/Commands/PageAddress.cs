@@ -6,15 +6,26 @@ namespace StreamNlp.Cli.Commands;
 /// <summary>Prints the labelling page's address (<c>page=&lt;url&gt;</c>, on stdout beside <c>bootstrap=</c>) once the HTTP host listens.</summary>
 internal static class PageAddress
 {
-    /// <summary>Waits until the shared HTTP host listens (or <paramref name="running"/> ends), then prints its address.</summary>
-    public static async Task PrintAsync(IServiceProvider services, Task running)
+    /// <summary>The host's HTTP endpoint; taken before the host runs, since a host that fails to start is disposed.</summary>
+    public static HttpEndpoint? Endpoint(IServiceProvider services) => services.GetService<HttpEndpoint>();
+
+    /// <summary>
+    /// Waits until <paramref name="endpoint"/> listens, then prints its address; returns at once when
+    /// <paramref name="running"/> (the host) ends first, e.g. because it failed to start.
+    /// </summary>
+    public static async Task PrintAsync(HttpEndpoint? endpoint, Task running)
     {
-        if (services.GetService<HttpEndpoint>() is not { } endpoint)
+        if (endpoint is null)
         {
             return;
         }
 
         await Task.WhenAny(endpoint.Started, running).ConfigureAwait(false);
+        if (running.IsCompleted)
+        {
+            return;
+        }
+
         if (endpoint.Started.IsCompletedSuccessfully && endpoint.Address is { } address)
         {
             Console.WriteLine($"page={address}");

@@ -135,10 +135,11 @@ internal static class RunCommand
             Console.WriteLine($"bootstrap={servers}");
             BootstrapFileStore.Write(bootstrapFile, servers);
             var services = HostExit.Services(host);
+            var endpoint = PageAddress.Endpoint(host.Services);
             try
             {
                 var running = host.RunAsync(ct);
-                await PageAddress.PrintAsync(host.Services, running).ConfigureAwait(false);
+                await PageAddress.PrintAsync(endpoint, running).ConfigureAwait(false);
                 await running.ConfigureAwait(false);
                 return HostExit.Code(services);
             }

@@ -59,8 +59,9 @@ internal static class UiCommand
             builder.AddLabeling();
             using var host = builder.Build();
             var services = HostExit.Services(host);
+            var endpoint = PageAddress.Endpoint(host.Services);
             var running = host.RunAsync(ct);
-            await PageAddress.PrintAsync(host.Services, running).ConfigureAwait(false);
+            await PageAddress.PrintAsync(endpoint, running).ConfigureAwait(false);
             await running.ConfigureAwait(false);
             return HostExit.Code(services);
         }));

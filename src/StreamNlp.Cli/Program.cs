@@ -11,6 +11,7 @@ var root = new RootCommand("StreamNlp: Kafka in, one encoder pass, topic + senti
     ModelsCommand.Create(),
     RetrainerCommand.Create(),
     LabelCommand.Create(),
+    UiCommand.Create(),
     BenchCommand.Create(),
 };
 root.Options.Add(CommonOptions.Verbose);

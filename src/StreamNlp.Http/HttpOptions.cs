@@ -17,4 +17,10 @@ public sealed class HttpOptions
     /// </summary>
     [Required(AllowEmptyStrings = false, ErrorMessage = "StreamNlp:Http:BindAddress is required.")]
     public string BindAddress { get; set; } = "127.0.0.1";
+
+    /// <summary>
+    /// Bearer token the labelling API asks for (<c>Authorization: Bearer …</c>). Never logged. Without one, the
+    /// labelling page and API answer only requests from this machine (loopback), whatever <see cref="BindAddress"/> is.
+    /// </summary>
+    public string? Token { get; set; }
 }

@@ -25,7 +25,7 @@ internal static class CommonOptions
     /// <summary>The shared HTTP endpoint's port (<c>StreamNlp:Http:Port</c>).</summary>
     public static Option<int?> HttpPort() => new("--http-port")
     {
-        Description = "Port of the HTTP endpoint (/healthz, /readyz, /metrics); 0 turns it off. Default StreamNlp:Http:Port (8080).",
+        Description = "Port of the HTTP endpoint (labelling page, /healthz, /readyz, /metrics); 0 turns it off. Default StreamNlp:Http:Port (8080).",
     };
 
     /// <summary>Errors come with their stack trace (every command; without it, an error is one line).</summary>

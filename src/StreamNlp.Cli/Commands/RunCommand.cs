@@ -5,6 +5,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using StreamNlp.Kafka.Embedded;
+using StreamNlp.Labeling.Configuration;
+using StreamNlp.Labeling.Hosting;
 using StreamNlp.Models.Configuration;
 using StreamNlp.Retrainer.Hosting;
 using StreamNlp.Kafka.Configuration;
@@ -15,7 +17,8 @@ namespace StreamNlp.Cli.Commands;
 
 /// <summary>
 /// <c>streamnlp run</c>: the main job. Uses the configured broker, or starts the embedded one when
-/// none is configured; creates the topics; runs the enrichment worker until Ctrl-C or SIGTERM.
+/// none is configured; creates the topics; runs the enrichment worker, the retrainer and the labelling page
+/// (its address printed as <c>page=&lt;url&gt;</c>) until Ctrl-C or SIGTERM.
 /// </summary>
 internal static class RunCommand
 {
@@ -117,14 +120,22 @@ internal static class RunCommand
                 builder.AddRetrainer();
             }
 
+            if (builder.Configuration.GetValue($"{LabelingOptions.Section}:Enabled", true))
+            {
+                builder.AddLabeling();
+            }
+
             using var host = builder.Build();
 
             Console.WriteLine($"bootstrap={servers}");
             BootstrapFileStore.Write(bootstrapFile, servers);
             var services = HostExit.Services(host);
+            var endpoint = PageAddress.Endpoint(host.Services);
             try
             {
-                await host.RunAsync(ct).ConfigureAwait(false);
+                var running = host.RunAsync(ct);
+                await PageAddress.PrintAsync(endpoint, running).ConfigureAwait(false);
+                await running.ConfigureAwait(false);
                 return HostExit.Code(services);
             }
             finally

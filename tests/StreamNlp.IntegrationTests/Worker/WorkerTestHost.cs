@@ -26,7 +26,10 @@ internal sealed class WorkerTestHost : IAsyncDisposable
 
     public EnrichmentWorker Worker => Host.Services.GetRequiredService<EnrichmentWorker>();
 
-    public static IHost Build(KafkaBrokerFixture broker, TestTopics topics, IDictionary<string, string?>? settings = null, bool withRetrainer = false)
+    /// <param name="configure">Adds more services to the host (e.g. the labelling page) after the worker's.</param>
+    public static IHost Build(
+        KafkaBrokerFixture broker, TestTopics topics, IDictionary<string, string?>? settings = null, bool withRetrainer = false,
+        Action<IHostApplicationBuilder>? configure = null)
     {
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
@@ -73,12 +76,15 @@ internal sealed class WorkerTestHost : IAsyncDisposable
             builder.AddRetrainer();
         }
 
+        configure?.Invoke(builder);
         return builder.Build();
     }
 
-    public static async Task<WorkerTestHost> StartAsync(KafkaBrokerFixture broker, TestTopics topics, IDictionary<string, string?>? settings = null, bool withRetrainer = false)
+    public static async Task<WorkerTestHost> StartAsync(
+        KafkaBrokerFixture broker, TestTopics topics, IDictionary<string, string?>? settings = null, bool withRetrainer = false,
+        Action<IHostApplicationBuilder>? configure = null)
     {
-        var host = Build(broker, topics, settings, withRetrainer);
+        var host = Build(broker, topics, settings, withRetrainer, configure);
         await host.StartAsync();
         return new WorkerTestHost(host, topics);
     }

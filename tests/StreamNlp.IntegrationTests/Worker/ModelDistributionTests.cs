@@ -105,6 +105,44 @@ public sealed class ModelDistributionTests(KafkaBrokerFixture broker, ITestOutpu
         output.WriteLine($"{records.Count} records across the swap, {laterRecords.Count} from the later worker");
     }
 
+    [Fact]
+    public async Task CorruptArtifact_IsRefused_AndTheServingHeadStays()
+    {
+        var topics = TestTopics.Fresh();
+        await using var worker = await WorkerTestHost.StartAsync(broker, topics, Settings("d"));
+        var trainer = ConfiguredRegistry.Open(new ModelOptions { Directory = RegistryOf("trainer-d") });
+        var v1 = trainer.CurrentVersion(NlpTask.Classification)!;
+        var manifest = CopyAs(trainer, NlpTask.Classification, v1, "v2");
+        var archive = ModelArtifact.Pack(trainer, NlpTask.Classification, "v2");
+        var update = ModelUpdateEvents.Create(trainer, NlpTask.Classification, manifest, v1, "promoted", DateTimeOffset.UtcNow) with
+        {
+            Artifact = new StreamNlp.Core.Contracts.ModelArtifactReference
+            {
+                Sha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(archive)),
+                Bytes = archive.Length,
+                Chunks = 1,
+            },
+        };
+        var corrupt = (byte[])archive.Clone();
+        corrupt[archive.Length / 2] ^= 0xFF; // damaged on the way: the event's SHA-256 no longer matches
+        await TopicClient.ProduceAsync(broker.BootstrapServers, topics.Models,
+        [
+            (ModelArtifactChunks.Key("classification", "v2", 0), corrupt),
+            ("classification", JsonSerializer.SerializeToUtf8Bytes(update, StreamNlp.Core.Contracts.ContractsJsonContext.Default.ModelUpdatedEvent)),
+        ]);
+        await Task.Delay(3000); // the listener has read both
+
+        var sent = new ConcurrentQueue<string>();
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(3));
+        await SendAsync(topics.Input, "after", sent, stop.Token);
+        var records = Records(topics, sent.Count);
+
+        Assert.Equal(sent.Order(), records.Select(r => r.GetProperty("id").GetString()!).Distinct().Order());
+        Assert.All(records, r => Assert.Equal(v1, ClassificationVersion(r)));
+        Assert.False(Imported("d", "v2"));
+        Assert.Equal(v1, new ModelRegistry(RegistryOf("d")).CurrentVersion(NlpTask.Classification));
+    }
+
     /// <summary>The last record of each of the three input partitions names <paramref name="version"/>.</summary>
     private static bool EveryPartitionServes(List<JsonElement> records, string version)
     {

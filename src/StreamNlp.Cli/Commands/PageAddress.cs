@@ -3,7 +3,7 @@ using StreamNlp.Http;
 
 namespace StreamNlp.Cli.Commands;
 
-/// <summary>Prints the labelling page's address (<c>page=&lt;url&gt;</c>, on stdout beside <c>bootstrap=</c>) once the HTTP host listens.</summary>
+/// <summary>Prints the labelling page's address (<c>page=&lt;url&gt;</c>, or <c>page=off</c>, on stdout beside <c>bootstrap=</c>) once the HTTP host listens.</summary>
 internal static class PageAddress
 {
     /// <summary>The host's HTTP endpoint; taken before the host runs, since a host that fails to start is disposed.</summary>
@@ -32,7 +32,8 @@ internal static class PageAddress
         }
         else if (endpoint.Started.IsCompletedSuccessfully)
         {
-            Console.Error.WriteLine("labelling page off (StreamNlp:Http:Port / --http-port is 0)");
+            // On stdout beside bootstrap=: stderr carries only log lines (one JSON object each with Logging:Format=json).
+            Console.WriteLine("page=off (StreamNlp:Http:Port / --http-port is 0)");
         }
     }
 }

@@ -2,9 +2,11 @@ using System.CommandLine;
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
-using StreamNlp.Models.Configuration;
-using StreamNlp.Retrainer.Hosting;
+using StreamNlp.Http;
 using StreamNlp.Kafka.Configuration;
+using StreamNlp.Models.Configuration;
+using StreamNlp.Retrainer.Health;
+using StreamNlp.Retrainer.Hosting;
 
 namespace StreamNlp.Cli.Commands;
 
@@ -85,6 +87,7 @@ internal static class RetrainerCommand
             }
 
             builder.AddRetrainer();
+            builder.Services.AddHttpModule<RetrainerHealthModule>(); // alone, the retrainer answers the probes itself
             using var host = builder.Build();
             var services = HostExit.Services(host);
             await host.RunAsync(ct).ConfigureAwait(false);

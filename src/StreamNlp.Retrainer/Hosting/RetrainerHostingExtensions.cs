@@ -20,6 +20,7 @@ public static class RetrainerHostingExtensions
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.TryAddSingleton<RetrainerStatistics>();
         builder.Services.TryAddSingleton<RetrainerMetrics>();
+        builder.Services.TryAddSingleton<Health.RetrainerHealth>();
         builder.AddStreamNlpTelemetry();
         builder.Services.AddSingleton<RetrainerWorker>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RetrainerWorker>());

@@ -41,11 +41,14 @@ public sealed class RetrainerWorker(
     IOptions<ModelOptions> modelOptions,
     RetrainerStatistics statistics,
     RetrainerMetrics metrics,
+    Health.RetrainerHealth health,
     TimeProvider time,
     ILogger<RetrainerWorker> logger,
     EmbeddedKafkaCluster? embedded = null) : BackgroundService
 {
     private const int MaxFeedbackBytes = 1_000_000;
+
+    private static readonly TimeSpan FeedbackPollInterval = TimeSpan.FromMilliseconds(100);
 
     /// <summary>Default database: <c>$XDG_DATA_HOME/streamnlp/feedback.db</c> or <c>~/.local/share/streamnlp/feedback.db</c>.</summary>
     public static string DefaultDatabasePath => Path.Combine(Core.Storage.UserDataDirectory.Root, "feedback.db");
@@ -79,6 +82,7 @@ public sealed class RetrainerWorker(
         var inference = new InferenceSettings(modelOptions.Value.ExecutionProvider, modelOptions.Value.IntraOpThreads, modelOptions.Value.DeviceId);
         var files = new EncoderCache(cacheDirectory).Ensure(EncoderDescriptor.MiniLmL6V2);
         using var encoder = new EncoderSession(files, new SessionFactory(inference, logger));
+        health.EncoderLoaded();
         var extractor = new FeatureExtractor(new TextTokenizer(files.VocabularyPath, files.Descriptor.Uncased), encoder, modelOptions.Value.MaxTokens, cacheDirectory);
         var runner = new ChallengeRunner(registry, extractor, files.Descriptor, options, inference, time);
         foreach (var task in NlpTaskNames.All.Where(t => BaseData.FilesFor(t, options) is null))
@@ -201,6 +205,7 @@ public sealed class RetrainerWorker(
     {
         using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(FeedbackConsumerConfig(kafka, groupId))
             .SetErrorHandler((_, e) => RetrainerLog.KafkaError(logger, KafkaSecrets.Redact(e.Reason)))
+            .SetPartitionsAssignedHandler((_, _) => health.Joined())
             .RouteLogsTo(logger)
             .Build();
         using var producer = new ProducerBuilder<byte[]?, byte[]>(DeadLetterProducerConfig(kafka))
@@ -212,9 +217,10 @@ public sealed class RetrainerWorker(
             while (!cancellationToken.IsCancellationRequested)
             {
                 ConsumeResult<byte[]?, byte[]?>? result;
+                health.Polled();
                 try
                 {
-                    result = consumer.Consume(cancellationToken);
+                    result = consumer.Consume(FeedbackPollInterval); // a bounded poll, so the probes see the loop alive
                 }
                 catch (ConsumeException ex) when (!ex.Error.IsFatal)
                 {

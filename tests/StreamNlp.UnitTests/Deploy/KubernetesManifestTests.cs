@@ -44,6 +44,26 @@ public sealed class KubernetesManifestTests
 
     [Theory]
     [MemberData(nameof(Sources))]
+    public void Retrainer_HasProbesOnItsHttpPort(string source)
+    {
+        var objects = Load(source);
+        var config = ConfigData(objects);
+        var container = SingleContainer(objects.Get("Deployment", "streamnlp-retrainer"));
+
+        Assert.Equal(["retrainer"], Strings(container["args"]));
+        var port = YamlTree.List(container["ports"], "ports").Select(p => YamlTree.Map(p, "port")).Single(p => (string?)p["name"] == "http");
+        Assert.Equal(long.Parse(config["StreamNlp__Http__Port"], CultureInfo.InvariantCulture), port["containerPort"]);
+        Assert.Equal("/healthz", YamlTree.At(container, "livenessProbe.httpGet.path"));
+        Assert.Equal("/healthz", YamlTree.At(container, "startupProbe.httpGet.path"));
+        Assert.Equal("/readyz", YamlTree.At(container, "readinessProbe.httpGet.path"));
+        foreach (var probe in new[] { "livenessProbe", "startupProbe", "readinessProbe" })
+        {
+            Assert.Equal("http", YamlTree.At(container, $"{probe}.httpGet.port"));
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Sources))]
     public void Worker_HasProbesResourcesAndRunsWithoutTheRetrainer(string source)
     {
         var objects = Load(source);

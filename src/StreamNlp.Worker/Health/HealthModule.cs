@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 using StreamNlp.Http;
 
 namespace StreamNlp.Worker.Health;
@@ -10,13 +9,6 @@ namespace StreamNlp.Worker.Health;
 /// </summary>
 public sealed class HealthModule(WorkerHealth health) : IHttpModule
 {
-    public void Map(WebApplication app)
-    {
-        app.MapGet("/healthz", () => health.NotLive() is { } reason
-            ? Results.Json(new { status = "down", reasons = new[] { reason } }, statusCode: StatusCodes.Status503ServiceUnavailable)
-            : Results.Json(new { status = "up" }));
-        app.MapGet("/readyz", () => health.NotReady() is { Count: > 0 } reasons
-            ? Results.Json(new { status = "not ready", reasons }, statusCode: StatusCodes.Status503ServiceUnavailable)
-            : Results.Json(new { status = "ready", partitions = health.AssignedPartitions }));
-    }
+    public void Map(WebApplication app) =>
+        HealthProbes.Map(app, health.NotLive, health.NotReady, () => new { status = "ready", partitions = health.AssignedPartitions });
 }

@@ -28,6 +28,25 @@ internal static class HostExit
     public static IReadOnlyList<BackgroundService> Services(IHost host) =>
         [.. host.Services.GetServices<IHostedService>().OfType<BackgroundService>()];
 
+    /// <summary>
+    /// Waits for a running host and gives its exit code. A service that fails while others are still starting (the
+    /// HTTP port in use while topics are being created) stops the host, which cancels their start: that cancellation
+    /// comes from the failure, not from Ctrl-C, so the failed service decides the exit code.
+    /// </summary>
+    public static async Task<int> WaitAsync(Task running, IReadOnlyList<BackgroundService> services, CancellationToken ct)
+    {
+        try
+        {
+            await running.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested && services.Any(s => s.ExecuteTask is { IsFaulted: true }))
+        {
+            // reported below, as the failed service's
+        }
+
+        return Code(services);
+    }
+
     public static int Code(IReadOnlyList<BackgroundService> services)
     {
         var failures = services

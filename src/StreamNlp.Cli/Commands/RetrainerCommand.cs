@@ -90,8 +90,7 @@ internal static class RetrainerCommand
             builder.Services.AddHttpModule<RetrainerHealthModule>(); // alone, the retrainer answers the probes itself
             using var host = builder.Build();
             var services = HostExit.Services(host);
-            await host.RunAsync(ct).ConfigureAwait(false);
-            return HostExit.Code(services);
+            return await HostExit.WaitAsync(host.RunAsync(ct), services, ct).ConfigureAwait(false);
         }));
         return command;
     }

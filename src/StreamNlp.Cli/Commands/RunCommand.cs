@@ -135,8 +135,7 @@ internal static class RunCommand
             {
                 var running = host.RunAsync(ct);
                 await PageAddress.PrintAsync(endpoint, running).ConfigureAwait(false);
-                await running.ConfigureAwait(false);
-                return HostExit.Code(services);
+                return await HostExit.WaitAsync(running, services, ct).ConfigureAwait(false);
             }
             finally
             {

@@ -62,8 +62,7 @@ internal static class UiCommand
             var endpoint = PageAddress.Endpoint(host.Services);
             var running = host.RunAsync(ct);
             await PageAddress.PrintAsync(endpoint, running).ConfigureAwait(false);
-            await running.ConfigureAwait(false);
-            return HostExit.Code(services);
+            return await HostExit.WaitAsync(running, services, ct).ConfigureAwait(false);
         }));
         return command;
     }

@@ -4,6 +4,7 @@ using StreamNlp.Core.Contracts.Feedback;
 using StreamNlp.Core.Tasks;
 using StreamNlp.Http;
 using StreamNlp.IntegrationTests.Kafka;
+using StreamNlp.IntegrationTests.Telemetry;
 using StreamNlp.IntegrationTests.Worker;
 using StreamNlp.Labeling.Hosting;
 using Xunit.Abstractions;
@@ -35,7 +36,7 @@ public sealed class LabelingPageBrowserTests(KafkaBrokerFixture broker, ITestOut
         Skip.IfNot(File.Exists(ChromiumPath), $"no Chromium at {ChromiumPath} (apt-get install chromium, or set STREAMNLP_CHROMIUM)");
         Environment.SetEnvironmentVariable("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
         var topics = TestTopics.Fresh();
-        var port = LabelingTestHost.FreePort();
+        var port = FreePort.Next();
         await using var worker = await WorkerTestHost.StartAsync(broker, topics, new Dictionary<string, string?>
         {
             ["StreamNlp:Http:Port"] = $"{port}",

@@ -1,6 +1,4 @@
-using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -9,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using StreamNlp.Core.Contracts;
 using StreamNlp.Http;
 using StreamNlp.IntegrationTests.Kafka;
+using StreamNlp.IntegrationTests.Telemetry;
 using StreamNlp.IntegrationTests.Worker;
 using StreamNlp.Labeling.Hosting;
 
@@ -39,7 +38,7 @@ internal sealed class LabelingTestHost : IAsyncDisposable
     public static async Task<LabelingTestHost> StartAsync(KafkaBrokerFixture broker, IDictionary<string, string?>? settings = null)
     {
         var topics = TestTopics.Fresh();
-        var port = FreePort();
+        var port = FreePort.Next();
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
             ContentRootPath = AppContext.BaseDirectory,
@@ -143,13 +142,6 @@ internal sealed class LabelingTestHost : IAsyncDisposable
 
             await Task.Delay(200);
         }
-    }
-
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public async ValueTask DisposeAsync()

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using StreamNlp.Http;
 using StreamNlp.IntegrationTests.Kafka;
+using StreamNlp.IntegrationTests.Telemetry;
 using Xunit.Abstractions;
 
 namespace StreamNlp.IntegrationTests.Worker;
@@ -17,7 +18,7 @@ public sealed class HealthEndpointTests(KafkaBrokerFixture broker, ITestOutputHe
     public async Task Readyz_WorkerJoinedItsGroup_Is200AndHealthz200()
     {
         var topics = TestTopics.Fresh();
-        var port = FreePort();
+        var port = FreePort.Next();
         await using var worker = await WorkerTestHost.StartAsync(broker, topics, new Dictionary<string, string?> { ["StreamNlp:Http:Port"] = $"{port}" });
         await worker.Host.Services.GetRequiredService<HttpEndpoint>().Started;
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
@@ -35,7 +36,7 @@ public sealed class HealthEndpointTests(KafkaBrokerFixture broker, ITestOutputHe
     public async Task Readyz_NoBroker_Is503NamingTheReason_HealthzStill200()
     {
         var topics = TestTopics.Fresh();
-        var port = FreePort();
+        var port = FreePort.Next();
         await using var worker = await WorkerTestHost.StartAsync(broker, topics, new Dictionary<string, string?>
         {
             ["StreamNlp:Http:Port"] = $"{port}",
@@ -81,13 +82,6 @@ public sealed class HealthEndpointTests(KafkaBrokerFixture broker, ITestOutputHe
         await host.StopAsync();
 
         Assert.Contains("StreamNlp:Http:Port", error.Message, StringComparison.Ordinal);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static async Task<(HttpStatusCode Status, string Body)> PollAsync(

@@ -1,5 +1,5 @@
-using System.Security.Cryptography;
 using StreamNlp.Core.Contracts;
+using StreamNlp.Core.Hashing;
 
 namespace StreamNlp.Kafka.ModelUpdates;
 
@@ -78,7 +78,7 @@ public sealed class ModelArtifactAssembler
             offset += chunk.Length;
         }
 
-        var sha = Convert.ToHexStringLower(SHA256.HashData(archive));
+        var sha = FileHash.Sha256Of(archive);
         if (!string.Equals(sha, reference.Sha256, StringComparison.OrdinalIgnoreCase))
         {
             problem = $"its SHA-256 is {sha} where the event says {reference.Sha256}";

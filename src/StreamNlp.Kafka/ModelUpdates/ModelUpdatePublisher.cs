@@ -1,8 +1,8 @@
-using System.Security.Cryptography;
 using System.Text.Json;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
 using StreamNlp.Core.Contracts;
+using StreamNlp.Core.Hashing;
 using StreamNlp.Kafka.Clients;
 using StreamNlp.Kafka.Configuration;
 
@@ -49,7 +49,7 @@ public static class ModelUpdatePublisher
             {
                 Artifact = new ModelArtifactReference
                 {
-                    Sha256 = Convert.ToHexStringLower(SHA256.HashData(artifact)),
+                    Sha256 = FileHash.Sha256Of(artifact),
                     Bytes = artifact.Length,
                     Chunks = chunks.Count,
                 },

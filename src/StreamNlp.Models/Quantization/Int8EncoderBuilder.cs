@@ -109,7 +109,7 @@ public sealed class Int8EncoderBuilder(Int8EncoderRecipe recipe, ILogger? logger
         var bytes = model.ToByteArray();
         File.WriteAllBytes(modelPath + suffix, bytes);
         var record = new Int8EncoderRecord(
-            fp32.Descriptor.ModelSha256, Recipe.Id, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)), report.Quantized.Count);
+            fp32.Descriptor.ModelSha256, Recipe.Id, Core.Hashing.FileHash.Sha256Of(bytes), report.Quantized.Count);
         File.WriteAllText(recordPath + suffix, JsonSerializer.Serialize(record, QuantizationJsonContext.Default.Int8EncoderRecord));
         File.Move(modelPath + suffix, modelPath, overwrite: true);
         File.Move(recordPath + suffix, recordPath, overwrite: true);

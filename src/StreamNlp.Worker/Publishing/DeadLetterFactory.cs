@@ -1,7 +1,7 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
 using Confluent.Kafka;
+using StreamNlp.Core.Hashing;
 using StreamNlp.Kafka.Clients;
 using StreamNlp.Kafka.DeadLetters;
 using StreamNlp.Worker.Ingestion;
@@ -81,7 +81,7 @@ public sealed class DeadLetterFactory(string deadLetterTopic, TimeProvider time,
             if (value.Length > room)
             {
                 headers.Add(DeadLetterHeaders.OriginalSize, Utf8(value.Length.ToString(CultureInfo.InvariantCulture)));
-                headers.Add(DeadLetterHeaders.OriginalSha256, Utf8(Convert.ToHexStringLower(SHA256.HashData(value))));
+                headers.Add(DeadLetterHeaders.OriginalSha256, Utf8(FileHash.Sha256Of(value)));
                 headers.Add(DeadLetterHeaders.ValueTruncated, Utf8(Math.Max(0, room).ToString(CultureInfo.InvariantCulture)));
                 value = value[..Math.Max(0, room)];
             }

@@ -5,6 +5,7 @@ using StreamNlp.Core.Tasks;
 using StreamNlp.Models.Configuration;
 using StreamNlp.Models.Encoders;
 using StreamNlp.Models.Registry;
+using StreamNlp.Training.Replay;
 using StreamNlp.Training.HeadFamilies;
 using StreamNlp.Retrainer.Hosting;
 using StreamNlp.Retrainer.Storage;
@@ -21,6 +22,7 @@ internal static class ModelsCommand
         command.Subcommands.Add(List());
         command.Subcommands.Add(Promote());
         command.Subcommands.Add(Rollback());
+        command.Subcommands.Add(Replay());
         return command;
     }
 
@@ -105,6 +107,38 @@ internal static class ModelsCommand
             var manifest = registry.Promote(nlpTask, parse.GetValue(version)!, EncoderDescriptor.MiniLmL6V2.ModelSha256);
             Console.WriteLine($"{nlpTask.ToName()} current = {manifest.Version}");
             Announce(registry, nlpTask, manifest, previous, "promoted", parse.GetValue(bootstrap), parse.GetValue(bootstrapFile)!, parse.GetValue(topic)!);
+            return 0;
+        }));
+        return command;
+    }
+
+    private static Command Replay()
+    {
+        var models = CommonOptions.Models();
+        var task = new Option<string>("--task") { Required = true };
+        var version = new Option<string?>("--version") { Description = "Default: the current version." };
+        var train = new Option<string>("--train") { Description = "Base training data: JSONL {\"text\",\"label\"}, or CoNLL for ner.", Required = true };
+        var dev = new Option<string>("--dev") { Description = "Base dev data, same format.", Required = true };
+        var trainRows = new Option<int>("--train-rows") { DefaultValueFactory = _ => ReplaySet.DefaultTrainRows };
+        var devRows = new Option<int>("--dev-rows") { DefaultValueFactory = _ => ReplaySet.DefaultDevRows };
+        var seed = new Option<int>("--seed") { DefaultValueFactory = _ => ReplaySet.DefaultSeed };
+        var command = new Command("replay", "Store a bounded, seeded sample of a version's base data in its folder (listed in its manifest), so the retrainer replays it with no --base-data.")
+        {
+            models, task, version, train, dev, trainRows, devRows, seed,
+        };
+        command.SetAction(parse => Guard(() =>
+        {
+            var registry = Open(parse.GetValue(models));
+            var nlpTask = ParseTask(parse.GetValue(task));
+            var name = parse.GetValue(version) ?? registry.CurrentVersion(nlpTask) ?? throw new CliException($"No current {nlpTask.ToName()} version in {registry.Root}.");
+            var manifest = registry.Verify(nlpTask, name);
+            var directory = registry.VersionDirectory(nlpTask, name);
+            var replay = ReplaySet.Sample(nlpTask, parse.GetValue(train)!, parse.GetValue(dev)!, parse.GetValue(trainRows), parse.GetValue(devRows), parse.GetValue(seed));
+            var files = replay.WriteTo(directory);
+            var previous = manifest.Replay is { } old ? new[] { old.TrainFile, old.DevFile } : [];
+            ModelRegistry.WriteManifest(
+                directory, manifest with { Replay = replay.Record }, manifest.Files.Keys.Except(previous).Concat(files).Distinct(StringComparer.Ordinal));
+            Console.WriteLine($"{nlpTask.ToName()} {name}: replay set of {replay.Record.TrainRows} training and {replay.Record.DevRows} dev rows (seed {replay.Record.Seed}) from {replay.Record.Source}");
             return 0;
         }));
         return command;

@@ -41,5 +41,10 @@ public sealed record HeadManifest
     /// <summary>Dev-set metrics, as fractions in [0, 1] (accuracy, macroF1, precision, recall, f1).</summary>
     [JsonPropertyName("metrics")] public IReadOnlyDictionary<string, double> Metrics { get; init; } = new Dictionary<string, double>();
 
+    /// <summary>The replay set in the version folder (base data to replay and dev rows for the forgetting check); null when it has none.</summary>
+    [JsonPropertyName("replay")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public ReplayRecord? Replay { get; init; }
+
     [JsonPropertyName("training")] public TrainingRecord? Training { get; init; }
 }

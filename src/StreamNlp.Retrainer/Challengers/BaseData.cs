@@ -1,12 +1,10 @@
 using StreamNlp.Core.Tasks;
 using StreamNlp.Retrainer.Configuration;
-using StreamNlp.Training.Data;
-using StreamNlp.Training.Workflows;
 
 namespace StreamNlp.Retrainer.Challengers;
 
-/// <summary>The base training and dev data of a sequence task, when configured.</summary>
-public sealed record BaseData(IReadOnlyList<LabeledText> Train, IReadOnlyList<LabeledText> Dev, string TrainFile)
+/// <summary>Where the configured base data files of a task are (<c>--base-data</c>, <c>StreamNlp:Retrainer:BaseData</c>): an override of the champion's replay set.</summary>
+public static class BaseData
 {
     private static readonly Dictionary<NlpTask, (string Train, string Dev)> Layout = new()
     {
@@ -30,24 +28,5 @@ public sealed record BaseData(IReadOnlyList<LabeledText> Train, IReadOnlyList<La
         }
 
         return null;
-    }
-
-    public static BaseData? LoadSequence(NlpTask task, RetrainerOptions options)
-    {
-        if (FilesFor(task, options) is not { } files)
-        {
-            return null;
-        }
-
-        foreach (var file in new[] { files.Train, files.Dev })
-        {
-            if (!File.Exists(file))
-            {
-                throw new FileNotFoundException($"StreamNlp:Retrainer base data for {task.ToName()} not found: {file}", file);
-            }
-        }
-
-        var dev = LabeledTextReader.Read(files.Dev);
-        return new BaseData(DevOverlap.Remove(LabeledTextReader.Read(files.Train), dev, out _), dev, files.Train);
     }
 }

@@ -1,12 +1,12 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
-using StreamNlp.Core.Hashing;
 using StreamNlp.Core.Tasks;
 using StreamNlp.Models.Encoders;
 using StreamNlp.Models.Heads;
 using StreamNlp.Models.Registry;
 using StreamNlp.Models.Runtime;
+using StreamNlp.Retrainer.Challengers.Strategies;
 using StreamNlp.Retrainer.Configuration;
 using StreamNlp.Retrainer.Storage;
 using StreamNlp.Training.Data;
@@ -43,42 +43,57 @@ public sealed class ChallengeRunner(
             ?? throw new ModelIntegrityException($"No current {task.ToName()} model in {registry.TaskDirectory(task)}.");
         var championManifest = registry.Verify(task, championVersion, encoder.ModelSha256);
 
+        var championDirectory = registry.VersionDirectory(task, championVersion);
         var examples = feedback.Select(f => new LabeledText(f.Example.Text, f.Example.Label!)).ToList();
         var holdout = examples.Where(e => IsHoldout(e.Text)).ToList();
-        var feedbackTrain = examples.Where(e => !IsHoldout(e.Text)).ToList();
-        var baseData = BaseData.LoadSequence(task, options);
-        if (baseData is not null)
+        IReadOnlyList<LabeledText> feedbackTrain = [.. examples.Where(e => !IsHoldout(e.Text))];
+        var replay = ReplaySource.For(task, options, championDirectory, championManifest);
+        var replayTrain = replay?.Texts?.Train ?? [];
+        var replayDev = replay?.Texts?.Dev;
+        if (replayDev is not null)
         {
-            feedbackTrain = [.. DevOverlap.Remove(feedbackTrain, baseData.Dev, out _)]; // never train on dev
+            feedbackTrain = DevOverlap.Remove(feedbackTrain, replayDev, out _); // never train on dev
         }
 
         // Labels: the champion's, in its order, then any new ones the feedback (or base data) brings.
         var labels = championManifest.Labels
-            .Concat((baseData?.Train ?? []).Select(t => t.Label).Concat(feedbackTrain.Select(t => t.Label)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
+            .Concat(replayTrain.Select(t => t.Label).Concat(feedbackTrain.Select(t => t.Label)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
             .Distinct(StringComparer.Ordinal)
             .ToArray();
         var index = labels.Select((l, i) => (l, i)).ToDictionary(p => p.l, p => p.i, StringComparer.Ordinal);
+        var devTexts = (replayDev ?? holdout).Where(d => index.ContainsKey(d.Label)).ToList();
+        var strategy = options.Strategy == RetrainStrategy.Adapter && labels.Length != championManifest.Labels.Count
+            ? RetrainStrategy.Weighted // an adapter corrects the champion's labels; a new label needs a new head
+            : options.Strategy;
 
-        var baseTrain = baseData?.Train ?? [];
-        var devTexts = (baseData?.Dev ?? holdout).Where(d => index.ContainsKey(d.Label)).ToList();
-        // The champion's family and options; base and feedback are separate parts, so the base features come from the cache.
         var champion = HeadFamilyCatalog.Default.ChoiceOf(championManifest);
-        var trained = champion.Train(HeadTrainingData.ForTexts(task, features, labels, [baseTrain, feedbackTrain], devTexts), null, cancellationToken);
+        TrainOutcome outcome;
+        if (strategy == RetrainStrategy.Adapter)
+        {
+            outcome = new AdapterChallenger(registry, features, encoder, options, inference)
+                .Train(task, championVersion, championManifest, champion, replay, replayTrain, feedbackTrain, holdout.Count, clock, cancellationToken);
+        }
+        else
+        {
+            // The champion's family and options, from scratch. Parts are encoded separately, so the replayed part (and
+            // each repeat of the feedback) comes from the feature cache.
+            var repeats = strategy == RetrainStrategy.Weighted ? FeedbackRepeats(replayTrain.Count, feedbackTrain.Count, options.FeedbackShare) : 1;
+            IReadOnlyList<IReadOnlyList<LabeledText>> parts = [replayTrain, .. Enumerable.Repeat(feedbackTrain, repeats)];
+            var trained = champion.Train(HeadTrainingData.ForTexts(task, features, labels, parts, devTexts), null, cancellationToken);
+            var training = RetrainRecord.Create(
+                replay, replayTrain.Count, feedbackTrain.Count, holdout.Count, devTexts.Count,
+                trained.Epochs.Count, trained.BestEpoch, championVersion, clock.Elapsed, strategy, repeats);
+            outcome = HeadRegistration.Register(registry, task, encoder, trained, training, promote: false, replay);
+        }
 
         // Score both models through ONNX on the same cached states.
         var holdoutStates = features.TokenStates([.. holdout.Select(h => h.Text)]);
-        var baseDevStates = baseData is null ? null : features.TokenStates([.. baseData.Dev.Select(d => d.Text)]);
-        var training = RetrainRecord.Create(
-            baseData?.TrainFile, baseTrain.Count, feedbackTrain.Count, holdout.Count, devTexts.Count,
-            trained.Epochs.Count, trained.BestEpoch, championVersion, clock.Elapsed);
-
-        var outcome = HeadRegistration.Register(registry, task, encoder, trained, training, promote: false);
-
+        var baseDevStates = replayDev is null ? null : features.TokenStates([.. replayDev.Select(d => d.Text)]);
         var sessions = new SessionFactory(inference);
-        using var championHead = new TaskHead(task, registry.VersionDirectory(task, championVersion), championManifest, sessions);
+        using var championHead = new TaskHead(task, championDirectory, championManifest, sessions);
         using var challengerHead = new TaskHead(task, outcome.VersionDirectory, outcome.Manifest, sessions);
-        var championCard = Score(championHead, holdout, holdoutStates, baseData?.Dev, baseDevStates);
-        var challengerCard = Score(challengerHead, holdout, holdoutStates, baseData?.Dev, baseDevStates);
+        var championCard = Score(championHead, holdout, holdoutStates, replayDev, baseDevStates);
+        var challengerCard = Score(challengerHead, holdout, holdoutStates, replayDev, baseDevStates);
         var decision = new PromotionGate(options).Decide(championCard, challengerCard);
         if (decision.Promote)
         {
@@ -90,6 +105,20 @@ public sealed class ChallengeRunner(
             championCard.ToMetrics(), challengerCard.ToMetrics(),
             decision.Promote ? RetrainDecisions.Promoted : RetrainDecisions.Rejected, decision.Reason);
         return new ChallengeResult(run, decision, outcome.Manifest, championVersion);
+    }
+
+    /// <summary>
+    /// How many times the feedback part is repeated so that it makes up about <paramref name="share"/> of the training
+    /// examples next to <paramref name="replayCount"/> replayed rows (at least once).
+    /// </summary>
+    public static int FeedbackRepeats(int replayCount, int feedbackCount, double share)
+    {
+        if (feedbackCount == 0 || replayCount == 0)
+        {
+            return 1;
+        }
+
+        return Math.Max(1, (int)Math.Round(share / (1 - share) * replayCount / feedbackCount));
     }
 
     private static Scorecard Score(TaskHead head, IReadOnlyList<LabeledText> holdout, TokenStates holdoutStates, IReadOnlyList<LabeledText>? baseDev, TokenStates? baseStates)

@@ -30,6 +30,16 @@ public static class HeadScoring
         return predictions;
     }
 
+    /// <summary>The probabilities a sequence head gives each text, row-major <c>texts × labels</c>.</summary>
+    public static float[] Probabilities(TaskHead head, TokenStates states, int batchSize = 64)
+    {
+        var labels = head.Labels.Count;
+        var result = new float[states.Texts.Count * labels];
+        RunInBatches(head, states, batchSize, (start, batch, probabilities) =>
+            probabilities.AsSpan(0, batch.BatchSize * labels).CopyTo(result.AsSpan(start * labels)));
+        return result;
+    }
+
     /// <summary>
     /// The BIO tag of every word of each text from a token head: each word is read from its first sub-token's row
     /// of the head's [batch, seq, tags] output and each text's words are decoded with BIO-constrained Viterbi, as

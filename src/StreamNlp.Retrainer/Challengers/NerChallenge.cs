@@ -8,6 +8,7 @@ using StreamNlp.Models.Registry;
 using StreamNlp.Models.Runtime;
 using StreamNlp.Models.Tokenization;
 using StreamNlp.Retrainer.Challengers.Ner;
+using StreamNlp.Retrainer.Challengers.Strategies;
 using StreamNlp.Retrainer.Configuration;
 using StreamNlp.Retrainer.Storage;
 using StreamNlp.Training.Data;
@@ -21,7 +22,7 @@ namespace StreamNlp.Retrainer.Challengers;
 /// One NER retraining round, with the contract of <see cref="ChallengeRunner"/>'s sequence path: feedback (text +
 /// character-span entities) becomes IOB2 sentences over the tokenizer's words (<see cref="NerFeedbackConversion"/>);
 /// examples are split into train and held-out by <paramref name="isHoldout"/> (a hash of the text); a challenger of
-/// the champion's family, with its recorded options, is trained on the base CoNLL data plus the feedback and registered without promotion; both
+/// the champion's family, with its recorded options, is trained on the replay set (or the configured base CoNLL data) plus the feedback (up-weighted by repetition unless the strategy is Replay) and registered without promotion; both
 /// heads are scored through their ONNX graphs on the same cached states (held-out feedback: exact entity-set match
 /// per example and entity F1; base dev: entity F1 on word spans); the <see cref="PromotionGate"/> decides.
 /// </summary>
@@ -48,37 +49,44 @@ public sealed class NerChallenge(
         var split = examples.ToLookup(e => isHoldout(e.Text));
         var holdout = split[true].ToList();
         IReadOnlyList<ConllSentence> feedbackTrain = [.. split[false].Select(e => e.Sentence)];
-        var baseData = NerBaseData.Load(options);
-        if (baseData is not null)
+        var championDirectory = registry.VersionDirectory(NlpTask.Ner, championVersion);
+        var replay = ReplaySource.For(NlpTask.Ner, options, championDirectory, championManifest);
+        var replayTrain = replay?.Sentences?.Train ?? [];
+        var replayDev = replay?.Sentences?.Dev;
+        if (replayDev is not null)
         {
-            feedbackTrain = DevOverlap.Remove(feedbackTrain, baseData.Dev, out _); // never train on dev
+            feedbackTrain = DevOverlap.Remove(feedbackTrain, replayDev, out _); // never train on dev
         }
 
-        var baseTrain = baseData?.Train ?? [];
-        if (baseTrain.Count + feedbackTrain.Count == 0)
+        if (replayTrain.Count + feedbackTrain.Count == 0)
         {
-            throw new InvalidOperationException("No NER training data: all feedback is held out and no base data is configured.");
+            throw new InvalidOperationException("No NER training data: all feedback is held out and the champion has no replay set (and no base data is configured).");
         }
 
         // Tags: O, then B-/I- of the champion's entity types and of any new type the data brings (ordinal order).
         var types = new BioTagSet(championManifest.Labels).EntityTypes
-            .Concat(baseTrain.Concat(feedbackTrain).SelectMany(s => s.Tags).Select(t => BioTagSet.TryParse(t, out _, out var type) ? type : null).OfType<string>())
+            .Concat(replayTrain.Concat(feedbackTrain).SelectMany(s => s.Tags).Select(t => BioTagSet.TryParse(t, out _, out var type) ? type : null).OfType<string>())
             .Distinct(StringComparer.Ordinal)
             .Order(StringComparer.Ordinal);
         var tagSet = BioTagSet.FromEntityTypes(types);
-        var dev = baseData?.Dev ?? [.. holdout.Select(h => h.Sentence)];
-        // The champion's family and options; base and feedback are separate parts, so the base states come from the cache.
+        var dev = replayDev ?? [.. holdout.Select(h => h.Sentence)];
+
+        // A token head has no adapter yet: Adapter trains like Weighted. The champion's family and options, from scratch;
+        // the replayed part and each repeat of the feedback come from the feature cache.
+        var strategy = options.Strategy == RetrainStrategy.Replay ? RetrainStrategy.Replay : RetrainStrategy.Weighted;
+        var repeats = strategy == RetrainStrategy.Weighted ? ChallengeRunner.FeedbackRepeats(replayTrain.Count, feedbackTrain.Count, options.FeedbackShare) : 1;
         var champion = HeadFamilyCatalog.Default.ChoiceOf(championManifest);
-        var trained = champion.Train(HeadTrainingData.ForSentences(features, tagSet, [baseTrain, feedbackTrain], dev), null, cancellationToken);
+        IReadOnlyList<IReadOnlyList<ConllSentence>> parts = [replayTrain, .. Enumerable.Repeat(feedbackTrain, repeats)];
+        var trained = champion.Train(HeadTrainingData.ForSentences(features, tagSet, parts, dev), null, cancellationToken);
 
         var training = RetrainRecord.Create(
-            baseData?.TrainFile, baseTrain.Count, feedbackTrain.Count, holdout.Count, dev.Count,
-            trained.Epochs.Count, trained.BestEpoch, championVersion, clock.Elapsed);
-        var outcome = HeadRegistration.Register(registry, NlpTask.Ner, encoder, trained, training, promote: false);
+            replay, replayTrain.Count, feedbackTrain.Count, holdout.Count, dev.Count,
+            trained.Epochs.Count, trained.BestEpoch, championVersion, clock.Elapsed, strategy, repeats);
+        var outcome = HeadRegistration.Register(registry, NlpTask.Ner, encoder, trained, training, promote: false, replay);
 
         // Score both models through ONNX on the same cached states.
         var holdoutStates = features.TokenStates([.. holdout.Select(h => h.Text)]);
-        var baseDev = baseData?.Dev.Select(s => NerFeedbackConversion.FromConll(tokenizer, s)).ToList();
+        var baseDev = replayDev?.Select(s => NerFeedbackConversion.FromConll(tokenizer, s)).ToList();
         var baseDevStates = baseDev is null ? null : features.TokenStates([.. baseDev.Select(d => d.Text)]);
         var sessions = new SessionFactory(inference);
         using var championHead = new TaskHead(NlpTask.Ner, registry.VersionDirectory(NlpTask.Ner, championVersion), championManifest, sessions);

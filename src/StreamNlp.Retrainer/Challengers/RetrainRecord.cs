@@ -1,6 +1,7 @@
 using System.Globalization;
-using StreamNlp.Core.Hashing;
+using StreamNlp.Retrainer.Challengers.Strategies;
 using StreamNlp.Models.Registry;
+using StreamNlp.Training.Replay;
 
 namespace StreamNlp.Retrainer.Challengers;
 
@@ -8,12 +9,13 @@ namespace StreamNlp.Retrainer.Challengers;
 public static class RetrainRecord
 {
     public static TrainingRecord Create(
-        string? baseTrainFile, int baseTrainCount, int feedbackTrainCount, int holdoutCount, int devCount,
-        int epochs, int bestEpoch, string championVersion, TimeSpan elapsed) => new()
+        ReplaySet? replay, int baseTrainCount, int feedbackTrainCount, int holdoutCount, int devCount,
+        int epochs, int bestEpoch, string championVersion, TimeSpan elapsed, RetrainStrategy strategy, int feedbackRepeats = 1,
+        IReadOnlyDictionary<string, string>? extra = null) => new()
     {
-        TrainFile = baseTrainFile is null ? "feedback" : Path.GetFileName(baseTrainFile) + " + feedback",
-        TrainSha256 = baseTrainFile is null ? null : FileHash.Sha256Of(baseTrainFile),
-        DevFile = baseTrainFile is null ? "feedback holdout" : "base dev + feedback holdout",
+        TrainFile = replay is null ? "feedback" : $"replay ({replay.Record.Source}) + feedback",
+        TrainSha256 = replay?.Record.SourceSha256,
+        DevFile = replay is null ? "feedback holdout" : "replay dev + feedback holdout",
         TrainExamples = baseTrainCount + feedbackTrainCount,
         DevExamples = devCount,
         Epochs = epochs,
@@ -25,6 +27,8 @@ public static class RetrainRecord
             ["feedbackHoldout"] = holdoutCount.ToString(CultureInfo.InvariantCulture),
             ["champion"] = championVersion,
             ["bestEpoch"] = bestEpoch.ToString(CultureInfo.InvariantCulture),
-        },
+            ["strategy"] = strategy.ToString(),
+            ["feedbackRepeats"] = feedbackRepeats.ToString(CultureInfo.InvariantCulture),
+        }.Concat(extra ?? new Dictionary<string, string>()).ToDictionary(p => p.Key, p => p.Value),
     };
 }

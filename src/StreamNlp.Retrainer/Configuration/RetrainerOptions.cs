@@ -48,7 +48,29 @@ public sealed class RetrainerOptions
     [Range(0.1, 3600, ErrorMessage = "StreamNlp:Retrainer:CheckIntervalSeconds must be between {1} and {2}.")]
     public double CheckIntervalSeconds { get; set; } = 2;
 
-    /// <summary>Base training and dev data per task (the data the shipped models were trained on).</summary>
+    /// <summary>How a challenger is built (<c>Adapter</c>, <c>Weighted</c>, <c>Replay</c>). Default <c>Adapter</c>.</summary>
+    public Challengers.Strategies.RetrainStrategy Strategy { get; set; } = Challengers.Strategies.RetrainStrategy.Adapter;
+
+    /// <summary>Share of the training loss the feedback carries against the replayed base data (Adapter, Weighted). Default 0.5.</summary>
+    [Range(0.05, 0.95, ErrorMessage = "StreamNlp:Retrainer:FeedbackShare must be between {1} and {2}.")]
+    public double FeedbackShare { get; set; } = 0.5;
+
+    /// <summary>L2 penalty on the adapter's weights (Adapter). Default 0.001.</summary>
+    [Range(0.0, 10.0, ErrorMessage = "StreamNlp:Retrainer:AdapterL2 must be between {1} and {2}.")]
+    public double AdapterL2 { get; set; } = 1e-3;
+
+    /// <summary>Training rows (sentences for NER) of a replay set drawn from <see cref="BaseData"/> or <see cref="BaseDataDirectory"/>. Default 4,000.</summary>
+    [Range(100, 1_000_000, ErrorMessage = "StreamNlp:Retrainer:ReplayTrainRows must be between {1} and {2}.")]
+    public int ReplayTrainRows { get; set; } = Training.Replay.ReplaySet.DefaultTrainRows;
+
+    /// <summary>Dev rows of a replay set drawn from base data: the forgetting check. Default 1,000.</summary>
+    [Range(50, 1_000_000, ErrorMessage = "StreamNlp:Retrainer:ReplayDevRows must be between {1} and {2}.")]
+    public int ReplayDevRows { get; set; } = Training.Replay.ReplaySet.DefaultDevRows;
+
+    /// <summary>
+    /// Base training and dev data per task: overrides the replay set the champion carries; a replay set of
+    /// <see cref="ReplayTrainRows"/> and <see cref="ReplayDevRows"/> is drawn from it.
+    /// </summary>
     public Dictionary<string, BaseDataOptions> BaseData { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>

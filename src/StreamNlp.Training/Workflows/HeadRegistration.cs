@@ -3,6 +3,7 @@ using StreamNlp.Models.Encoders;
 using StreamNlp.Models.Heads;
 using StreamNlp.Models.Registry;
 using StreamNlp.Training.HeadFamilies;
+using StreamNlp.Training.Replay;
 using StreamNlp.Training.Reports;
 
 namespace StreamNlp.Training.Workflows;
@@ -10,7 +11,7 @@ namespace StreamNlp.Training.Workflows;
 /// <summary>
 /// Writes a trained head into a new registry version: the ONNX graph, <c>report.txt</c>, the report
 /// files (metrics JSON and plots) and the manifest with the head's <c>{family, options}</c> and every file's SHA-256;
-/// optionally makes it current. Shared by <c>streamnlp train</c> and the retrainer, for every head family.
+/// optionally its replay set (<see cref="ReplaySet"/>), and optionally makes it current. Shared by <c>streamnlp train</c> and the retrainer, for every head family.
 /// </summary>
 public static class HeadRegistration
 {
@@ -20,7 +21,8 @@ public static class HeadRegistration
         EncoderDescriptor encoder,
         TrainedHead head,
         TrainingRecord training,
-        bool promote)
+        bool promote,
+        ReplaySet? replay = null)
     {
         ArgumentNullException.ThrowIfNull(registry);
         ArgumentNullException.ThrowIfNull(encoder);
@@ -34,6 +36,7 @@ public static class HeadRegistration
         var reportFiles = TrainingReportWriter.Write(
             directory, $"{task.ToName()} {version} ({head.Head.Describe()})", evaluation.MetricName, head.Epochs, head.BestEpoch,
             evaluation.Detail, evaluation.MatrixLabels, evaluation.Confusion);
+        var replayFiles = replay?.WriteTo(directory) ?? [];
         var manifest = ModelRegistry.WriteManifest(directory, new HeadManifest
         {
             Task = task.ToName(),
@@ -45,7 +48,8 @@ public static class HeadRegistration
             Files = new Dictionary<string, string>(),
             Metrics = evaluation.Metrics,
             Training = training,
-        }, [HeadContract.FileName, "report.txt", .. reportFiles]);
+            Replay = replay?.Record,
+        }, [HeadContract.FileName, "report.txt", .. reportFiles, .. replayFiles]);
         if (promote)
         {
             registry.Promote(task, version, encoder.ModelSha256);

@@ -1,0 +1,161 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Numerics.Tensors;
+using System.Text;
+using StreamNlp.Core.Tasks;
+using StreamNlp.Models.Encoders;
+using StreamNlp.Models.Heads;
+using StreamNlp.Models.Registry;
+using StreamNlp.Models.Runtime;
+using StreamNlp.Retrainer.Configuration;
+using StreamNlp.Training.Adapters;
+using StreamNlp.Training.Data;
+using StreamNlp.Training.HeadFamilies;
+using StreamNlp.Training.Replay;
+using StreamNlp.Training.Workflows;
+
+namespace StreamNlp.Retrainer.Challengers.Strategies;
+
+/// <summary>
+/// The <see cref="RetrainStrategy.Adapter"/> challenger of a sentence task: the champion's graph stays as it is (without
+/// the adapter it may carry, which is replaced, not stacked), a <see cref="ResidualAdapter"/> is trained on the
+/// replayed rows plus the feedback (feedback carrying <see cref="RetrainerOptions.FeedbackShare"/> of the loss) over
+/// the champion's own probabilities, and the combined graph is registered as a new, not yet current, version with the
+/// champion's replay set.
+/// </summary>
+public sealed class AdapterChallenger(
+    ModelRegistry registry, FeatureExtractor features, EncoderDescriptor encoder, RetrainerOptions options, InferenceSettings inference)
+{
+    public TrainOutcome Train(
+        NlpTask task, string championVersion, HeadManifest championManifest, HeadChoice championHead, ReplaySet? replay,
+        IReadOnlyList<LabeledText> replayTrain, IReadOnlyList<LabeledText> feedbackTrain, int holdoutCount, Stopwatch clock,
+        CancellationToken cancellationToken)
+    {
+        if (feedbackTrain.Count == 0)
+        {
+            throw new InvalidOperationException("No feedback to train an adapter on: all of it is held out or also in the dev data.");
+        }
+
+        var championDirectory = registry.VersionDirectory(task, championVersion);
+        var championGraph = ResidualAdapterGraph.Read(Path.Combine(championDirectory, HeadContract.FileName));
+        var labels = championManifest.Labels;
+        var index = labels.Select((l, i) => (l, i)).ToDictionary(p => p.l, p => p.i, StringComparer.Ordinal);
+
+        // Encoder states: the replayed part from the feature cache, the feedback part encoded (or cached) on its own.
+        var states = TokenStates.Concatenate([
+            .. new[] { replayTrain, feedbackTrain }.Where(p => p.Count > 0).Select(p => features.TokenStates([.. p.Select(t => t.Text)])),
+        ]);
+        var rows = replayTrain.Concat(feedbackTrain).ToList();
+        var pooled = MeanPooled(states);
+        var baseLogProbabilities = BaseLogProbabilities(task, championGraph, championManifest, states);
+        var gold = rows.Select(r => index[r.Label]).ToArray();
+        var isFeedback = rows.Select((_, i) => i >= replayTrain.Count).ToArray();
+        var adapterOptions = new ResidualAdapterOptions { FeedbackShare = options.FeedbackShare, L2 = options.AdapterL2 };
+        var adapter = ResidualAdapter.Train(pooled, states.HiddenSize, baseLogProbabilities, gold, isFeedback, adapterOptions, cancellationToken);
+
+        var version = registry.NextVersion(task);
+        var directory = registry.VersionDirectory(task, version);
+        Directory.CreateDirectory(directory);
+        ResidualAdapterGraph.Write(ResidualAdapterGraph.Attach(championGraph, adapter, states.HiddenSize), Path.Combine(directory, HeadContract.FileName));
+        var report = Report(adapter, pooled, baseLogProbabilities, gold, isFeedback, labels.Count, states.HiddenSize, adapterOptions);
+        File.WriteAllText(Path.Combine(directory, "report.txt"), report);
+        var replayFiles = replay?.WriteTo(directory) ?? [];
+        var training = RetrainRecord.Create(
+            replay, replayTrain.Count, feedbackTrain.Count, holdoutCount, replay?.Texts?.Dev.Count ?? holdoutCount, adapterOptions.Steps, adapterOptions.Steps,
+            championVersion, clock.Elapsed, RetrainStrategy.Adapter, extra: new Dictionary<string, string>
+            {
+                ["adapter"] = ResidualAdapterGraph.Kind,
+                ["feedbackShare"] = options.FeedbackShare.ToString(CultureInfo.InvariantCulture),
+                ["adapterL2"] = options.AdapterL2.ToString(CultureInfo.InvariantCulture),
+            });
+        var manifest = ModelRegistry.WriteManifest(directory, new HeadManifest
+        {
+            Task = task.ToName(),
+            Version = version,
+            Head = championHead.ToRecipe(),
+            Labels = labels,
+            CreatedAt = DateTimeOffset.UtcNow,
+            Encoder = new EncoderReference(encoder.Name, encoder.ModelSha256),
+            Files = new Dictionary<string, string>(),
+            Metrics = championManifest.Metrics,
+            Training = training,
+            Replay = replay?.Record,
+        }, [HeadContract.FileName, "report.txt", .. replayFiles]);
+        return new TrainOutcome(manifest, directory, [], 0, report);
+    }
+
+    /// <summary>Each text's mean encoder vector (the same masked mean pooling the graph computes).</summary>
+    private static float[] MeanPooled(TokenStates states)
+    {
+        var hidden = states.HiddenSize;
+        var pooled = new float[states.Texts.Count * hidden];
+        for (var i = 0; i < states.Texts.Count; i++)
+        {
+            var target = pooled.AsSpan(i * hidden, hidden);
+            var text = states.StatesOf(i);
+            var length = states.Length(i);
+            for (var t = 0; t < length; t++)
+            {
+                TensorPrimitives.Add(target, text.Slice(t * hidden, hidden), target);
+            }
+
+            TensorPrimitives.Divide(target, Math.Max(length, 1), target);
+        }
+
+        return pooled;
+    }
+
+    /// <summary>The logarithm of what the champion's graph (without any adapter it carries) gives each text.</summary>
+    private float[] BaseLogProbabilities(NlpTask task, Onnx.ModelProto championGraph, HeadManifest championManifest, TokenStates states)
+    {
+        var folder = Path.Combine(Path.GetTempPath(), $"streamnlp-adapter-base-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(folder);
+        try
+        {
+            ResidualAdapterGraph.Write(ResidualAdapterGraph.Strip(championGraph), Path.Combine(folder, HeadContract.FileName));
+            using var head = new TaskHead(task, folder, championManifest, new SessionFactory(inference));
+            var probabilities = HeadScoring.Probabilities(head, states);
+            for (var i = 0; i < probabilities.Length; i++)
+            {
+                probabilities[i] = MathF.Log(Math.Max(probabilities[i], 1e-30f));
+            }
+
+            return probabilities;
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private static string Report(
+        ResidualAdapter adapter, float[] pooled, float[] baseLog, int[] gold, bool[] isFeedback, int classes, int hidden, ResidualAdapterOptions options)
+    {
+        int baseFeedback = 0, adaptedFeedback = 0, baseReplay = 0, adaptedReplay = 0;
+        for (var i = 0; i < gold.Length; i++)
+        {
+            var champion = TensorPrimitives.IndexOfMax(baseLog.AsSpan(i * classes, classes)) == gold[i];
+            var adapted = TensorPrimitives.IndexOfMax(adapter.Probabilities(pooled.AsSpan(i * hidden, hidden), baseLog.AsSpan(i * classes, classes))) == gold[i];
+            if (isFeedback[i])
+            {
+                baseFeedback += champion ? 1 : 0;
+                adaptedFeedback += adapted ? 1 : 0;
+            }
+            else
+            {
+                baseReplay += champion ? 1 : 0;
+                adaptedReplay += adapted ? 1 : 0;
+            }
+        }
+
+        var feedback = isFeedback.Count(f => f);
+        var replay = gold.Length - feedback;
+        var text = new StringBuilder();
+        text.AppendLine(CultureInfo.InvariantCulture, $"residual adapter ({ResidualAdapterGraph.Kind}) over the champion: feedback share {options.FeedbackShare}, L2 {options.L2}, {options.Steps} Adam steps");
+        text.AppendLine(CultureInfo.InvariantCulture, $"training accuracy on feedback ({feedback}): champion {Share(baseFeedback, feedback)}, adapted {Share(adaptedFeedback, feedback)}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"training accuracy on replay ({replay}): champion {Share(baseReplay, replay)}, adapted {Share(adaptedReplay, replay)}");
+        return text.ToString();
+    }
+
+    private static string Share(int correct, int total) => total == 0 ? "-" : (correct / (double)total).ToString("P1", CultureInfo.InvariantCulture);
+}

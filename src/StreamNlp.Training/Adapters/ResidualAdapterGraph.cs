@@ -1,0 +1,180 @@
+using System.Runtime.InteropServices;
+using Google.Protobuf;
+using Onnx;
+using StreamNlp.Models.Heads;
+using StreamNlp.Training.Export;
+
+namespace StreamNlp.Training.Adapters;
+
+/// <summary>
+/// Puts a <see cref="ResidualAdapter"/> into a sequence head's ONNX graph, so the adapted head is still one
+/// <see cref="HeadContract"/> graph the workers load like any other: the champion's nodes are kept as they are, its
+/// <c>probabilities</c> output is renamed <c>adapter/base_probabilities</c>, and new nodes (all named
+/// <c>adapter/…</c>) compute <c>softmax(log(max(p, 1e-30)) + MatMul(masked mean pool, Wᵀ) + b)</c> as
+/// <c>probabilities</c>. A graph that already carries an adapter has it removed first (<see cref="Strip"/>), so
+/// retraining replaces the adapter instead of stacking a new one on each round.
+/// </summary>
+public static class ResidualAdapterGraph
+{
+    /// <summary>The metadata key that marks a graph carrying an adapter.</summary>
+    public const string MetadataKey = "streamnlp.adapter";
+
+    /// <summary>The adapter's kind, as the metadata value and in manifests.</summary>
+    public const string Kind = "residual-linear-mean";
+
+    private const string Prefix = "adapter/";
+    private const string BaseProbabilities = Prefix + "base_probabilities";
+
+    /// <summary>Whether <paramref name="model"/> carries an adapter.</summary>
+    public static bool HasAdapter(ModelProto model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return model.MetadataProps.Any(p => p.Key == MetadataKey);
+    }
+
+    /// <summary>A copy of <paramref name="model"/> without its adapter: the head it was attached to (the same graph when there is none).</summary>
+    public static ModelProto Strip(ModelProto model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var copy = model.Clone();
+        if (!HasAdapter(copy))
+        {
+            return copy;
+        }
+
+        var graph = copy.Graph;
+        foreach (var node in graph.Node.Where(n => n.Name.StartsWith(Prefix, StringComparison.Ordinal)).ToList())
+        {
+            graph.Node.Remove(node);
+        }
+
+        foreach (var initializer in graph.Initializer.Where(i => i.Name.StartsWith(Prefix, StringComparison.Ordinal)).ToList())
+        {
+            graph.Initializer.Remove(initializer);
+        }
+
+        RenameOutput(graph, BaseProbabilities, HeadContract.Probabilities);
+        foreach (var property in copy.MetadataProps.Where(p => p.Key == MetadataKey).ToList())
+        {
+            copy.MetadataProps.Remove(property);
+        }
+
+        return copy;
+    }
+
+    /// <summary>The champion's graph (its own adapter removed) with <paramref name="adapter"/> attached.</summary>
+    /// <exception cref="ArgumentException">The graph is not a sequence head, or the adapter does not fit it.</exception>
+    public static ModelProto Attach(ModelProto champion, ResidualAdapter adapter, int hiddenSize)
+    {
+        ArgumentNullException.ThrowIfNull(adapter);
+        if (adapter.Dimension != hiddenSize)
+        {
+            throw new ArgumentException($"The adapter reads {adapter.Dimension} features but the encoder's hidden size is {hiddenSize}.", nameof(adapter));
+        }
+
+        var model = Strip(champion);
+        var graph = model.Graph;
+        if (graph.Input.All(i => i.Name != HeadContract.AttentionMask) || graph.Output.All(o => o.Name != HeadContract.Probabilities))
+        {
+            throw new ArgumentException($"A residual adapter attaches to a sequence head (inputs {HeadContract.HiddenStates} and {HeadContract.AttentionMask}, output {HeadContract.Probabilities}).", nameof(champion));
+        }
+
+        RenameOutput(graph, HeadContract.Probabilities, BaseProbabilities);
+        var axesLast = Int64(graph, "axes_last", -1);
+        var axesSequence = Int64(graph, "axes_sequence", 1);
+        var minimumCount = Float(graph, "minimum_count", [MeanPooling.MinimumCount]);
+        var floor = Float(graph, "probability_floor", [1e-30f]);
+        var weights = Float(graph, "weight_t", OnnxGraphBuilderTranspose(adapter.Weights, adapter.ClassCount, adapter.Dimension), adapter.Dimension, adapter.ClassCount);
+        var bias = Float(graph, "bias", adapter.Bias, adapter.ClassCount);
+
+        var maskFloat = Node(graph, "Cast", [HeadContract.AttentionMask], "mask_float", new AttributeProto { Name = "to", Type = AttributeProto.Types.AttributeType.Int, I = (long)TensorProto.Types.DataType.Float });
+        var maskExpanded = Node(graph, "Unsqueeze", [maskFloat, axesLast], "mask_expanded");
+        var masked = Node(graph, "Mul", [HeadContract.HiddenStates, maskExpanded], "masked_hidden");
+        var summed = Node(graph, "ReduceSum", [masked, axesSequence], "summed_hidden", KeepDims(0));
+        var count = Node(graph, "ReduceSum", [maskFloat, axesSequence], "token_count", KeepDims(1));
+        var clamped = Node(graph, "Max", [count, minimumCount], "token_count_clamped");
+        var pooled = Node(graph, "Div", [summed, clamped], "pooled");
+        var product = Node(graph, "MatMul", [pooled, weights], "matmul");
+        var correction = Node(graph, "Add", [product, bias], "correction");
+        var floored = Node(graph, "Max", [BaseProbabilities, floor], "base_floored");
+        var logBase = Node(graph, "Log", [floored], "base_log");
+        var adapted = Node(graph, "Add", [logBase, correction], "logits");
+        graph.Node.Add(new NodeProto
+        {
+            OpType = "Softmax",
+            Name = Prefix + "softmax",
+            Input = { adapted },
+            Output = { HeadContract.Probabilities },
+            Attribute = { new AttributeProto { Name = "axis", Type = AttributeProto.Types.AttributeType.Int, I = -1 } },
+        });
+        model.MetadataProps.Add(new StringStringEntryProto { Key = MetadataKey, Value = Kind });
+        return model;
+    }
+
+    /// <summary>Reads an ONNX file.</summary>
+    public static ModelProto Read(string path) => ModelProto.Parser.ParseFrom(File.ReadAllBytes(path));
+
+    /// <summary>Writes an ONNX file.</summary>
+    public static void Write(ModelProto model, string path)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        using var stream = File.Create(path);
+        model.WriteTo(stream);
+    }
+
+    private static void RenameOutput(GraphProto graph, string from, string to)
+    {
+        foreach (var node in graph.Node)
+        {
+            for (var i = 0; i < node.Output.Count; i++)
+            {
+                if (node.Output[i] == from)
+                {
+                    node.Output[i] = to;
+                }
+            }
+        }
+    }
+
+    private static AttributeProto KeepDims(long value) => new() { Name = "keepdims", Type = AttributeProto.Types.AttributeType.Int, I = value };
+
+    private static string Node(GraphProto graph, string opType, string[] inputs, string name, params AttributeProto[] attributes)
+    {
+        var output = Prefix + name;
+        var node = new NodeProto { OpType = opType, Name = output };
+        node.Input.AddRange(inputs);
+        node.Output.Add(output);
+        node.Attribute.AddRange(attributes);
+        graph.Node.Add(node);
+        return output;
+    }
+
+    private static string Int64(GraphProto graph, string name, params long[] values)
+    {
+        var tensor = new TensorProto { Name = Prefix + name, DataType = (int)TensorProto.Types.DataType.Int64 };
+        tensor.Dims.Add(values.Length);
+        tensor.Int64Data.AddRange(values);
+        graph.Initializer.Add(tensor);
+        return tensor.Name;
+    }
+
+    private static string Float(GraphProto graph, string name, float[] values, params long[] dimensions)
+    {
+        var tensor = new TensorProto { Name = Prefix + name, DataType = (int)TensorProto.Types.DataType.Float };
+        tensor.Dims.AddRange(dimensions.Length == 0 ? [values.Length] : dimensions);
+        var bytes = MemoryMarshal.AsBytes(values.AsSpan()).ToArray();
+        if (!BitConverter.IsLittleEndian)
+        {
+            for (var i = 0; i < bytes.Length; i += sizeof(float))
+            {
+                Array.Reverse(bytes, i, sizeof(float));
+            }
+        }
+
+        tensor.RawData = ByteString.CopyFrom(bytes);
+        graph.Initializer.Add(tensor);
+        return tensor.Name;
+    }
+
+    private static float[] OnnxGraphBuilderTranspose(float[] matrix, int rows, int columns) => OnnxGraphBuilder.Transpose(matrix, rows, columns);
+}

@@ -120,6 +120,7 @@ internal static class FeedbackStrategyBenchmark
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                         $"| {domain} | {strategy.ToString().ToLowerInvariant()} | {result.Run.Decision} | {seconds:0.0} | {string.Join(" | ", cells)} |"));
                     Console.Error.WriteLine($"  {domain}/{strategy}: {result.Decision.Reason}; champion {Format(result.Run.Champion)}; challenger {Format(result.Run.Challenger)}");
+                    Console.Error.Write(File.ReadAllText(Path.Combine(registry.VersionDirectory(NlpTask.Sentiment, result.Challenger.Version), "report.txt")));
                 }
                 finally
                 {

@@ -4,9 +4,10 @@ namespace StreamNlp.Training.Adapters;
 
 /// <summary>
 /// A residual "domain adapter" next to a frozen champion head: a linear map of the mean-pooled encoder vector whose
-/// output is added to the champion's log-probabilities before the softmax,
-/// <c>p = softmax(log p_champion(x) + W·pool(x) + b)</c>. With W = 0 and b = 0 it is the champion exactly, so it can only
-/// move the champion where the feedback pulls it, and an L2 penalty keeps it near zero elsewhere. Trained by full-batch
+/// output is added to the champion's log-probabilities, scaled by a learned temperature, before the softmax,
+/// <c>p = softmax(a·log p_champion(x) + W·pool(x) + b)</c>. With a = 1, W = 0 and b = 0 it is the champion exactly, so
+/// it can only move the champion where the data pulls it, and an L2 penalty keeps W near zero elsewhere. The scale
+/// <c>a</c> lets a champion that is over-confident on the new domain be overruled by the correction. Trained by full-batch
 /// Adam on a weighted cross-entropy (feedback and replay each carry a set share of the loss). Hand-written because it
 /// is a few dozen lines of a convex problem on cached features; the head engine's layers train one network, not an
 /// offset added to another model's output.
@@ -15,7 +16,7 @@ public sealed class ResidualAdapter
 {
     /// <param name="weights">Row-major <c>classes × dimension</c>.</param>
     /// <param name="bias">One per class.</param>
-    public ResidualAdapter(float[] weights, float[] bias, int dimension)
+    public ResidualAdapter(float[] weights, float[] bias, int dimension, float championScale = 1f, float[]? gateWeights = null, float gateBias = 0f)
     {
         ArgumentNullException.ThrowIfNull(weights);
         ArgumentNullException.ThrowIfNull(bias);
@@ -27,7 +28,26 @@ public sealed class ResidualAdapter
         Weights = weights;
         Bias = bias;
         Dimension = dimension;
+        ChampionScale = championScale;
+        GateWeights = gateWeights;
+        GateBias = gateBias;
+        if (gateWeights is not null && gateWeights.Length != dimension)
+        {
+            throw new ArgumentException($"Expected {dimension} gate weights, got {gateWeights.Length}.", nameof(gateWeights));
+        }
     }
+
+    /// <summary>The domain gate's weights (null: no gate, the correction applies everywhere).</summary>
+    public float[]? GateWeights { get; }
+
+    public float GateBias { get; }
+
+    /// <summary>How much of the correction applies to an input: <c>σ(v·pool(x) + c)</c>, 1 without a gate.</summary>
+    public float Gate(ReadOnlySpan<float> features) =>
+        GateWeights is null ? 1f : Sigmoid(TensorPrimitives.Dot(GateWeights, features) + GateBias);
+
+    /// <summary>The factor <c>a</c> on the champion's log-probabilities.</summary>
+    public float ChampionScale { get; }
 
     /// <summary>Row-major <c>classes × dimension</c>.</summary>
     public float[] Weights { get; }
@@ -42,9 +62,11 @@ public sealed class ResidualAdapter
     public float[] Probabilities(ReadOnlySpan<float> features, ReadOnlySpan<float> championLogProbabilities)
     {
         var logits = new float[ClassCount];
+        var gate = Gate(features);
+        var scale = 1f - (gate * (1f - ChampionScale));
         for (var c = 0; c < ClassCount; c++)
         {
-            logits[c] = championLogProbabilities[c] + Bias[c] + TensorPrimitives.Dot(Weights.AsSpan(c * Dimension, Dimension), features);
+            logits[c] = (scale * championLogProbabilities[c]) + (gate * (Bias[c] + TensorPrimitives.Dot(Weights.AsSpan(c * Dimension, Dimension), features)));
         }
 
         TensorPrimitives.SoftMax(logits, logits);
@@ -85,33 +107,91 @@ public sealed class ResidualAdapter
         var feedbackShare = feedbackCount == 0 ? 0 : replayCount == 0 ? 1 : options.FeedbackShare;
         var rowWeight = isFeedback.Select(f => (float)(f ? feedbackShare / feedbackCount : (1 - feedbackShare) / replayCount)).ToArray();
 
+        // The domain gate first: a logistic regression telling feedback rows from replayed rows, both halves weighted equally.
+        float[]? gateWeights = null;
+        var gateBias = 0f;
+        var gate = Enumerable.Repeat(1f, n).ToArray();
+        if (options.DomainGate && feedbackCount > 0 && replayCount > 0)
+        {
+            (gateWeights, gateBias) = TrainGate(features, dimension, isFeedback, feedbackCount, replayCount, options, cancellationToken);
+            for (var i = 0; i < n; i++)
+            {
+                gate[i] = Sigmoid(TensorPrimitives.Dot(gateWeights, features.AsSpan(i * dimension, dimension)) + gateBias);
+            }
+        }
+
+        // Then the correction, with the gate fixed: logits = (1 − g·(1 − a))·z + g·(W·x + b).
         var weights = new float[classes * dimension];
         var bias = new float[classes];
         var gradW = new float[weights.Length];
         var gradB = new float[classes];
         var adamW = new AdamState(weights.Length);
         var adamB = new AdamState(classes);
+        var scale = new[] { 1f };
+        var gradScale = new float[1];
+        var adamScale = new AdamState(1);
         var logits = new float[classes];
         for (var step = 1; step <= options.Steps; step++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             Array.Clear(gradW);
             Array.Clear(gradB);
+            gradScale[0] = 0;
             for (var i = 0; i < n; i++)
             {
                 var x = features.AsSpan(i * dimension, dimension);
+                var g = gate[i];
+                var rowScale = 1f - (g * (1f - scale[0]));
                 for (var c = 0; c < classes; c++)
                 {
-                    logits[c] = championLogProbabilities[(i * classes) + c] + bias[c] + TensorPrimitives.Dot(weights.AsSpan(c * dimension, dimension), x);
+                    logits[c] = (rowScale * championLogProbabilities[(i * classes) + c]) + (g * (bias[c] + TensorPrimitives.Dot(weights.AsSpan(c * dimension, dimension), x)));
                 }
 
                 TensorPrimitives.SoftMax(logits, logits);
                 for (var c = 0; c < classes; c++)
                 {
                     var delta = rowWeight[i] * (logits[c] - (c == gold[i] ? 1f : 0f));
-                    gradB[c] += delta;
-                    TensorPrimitives.MultiplyAdd(x, delta, gradW.AsSpan(c * dimension, dimension), gradW.AsSpan(c * dimension, dimension));
+                    gradB[c] += g * delta;
+                    gradScale[0] += g * delta * championLogProbabilities[(i * classes) + c];
+                    TensorPrimitives.MultiplyAdd(x, g * delta, gradW.AsSpan(c * dimension, dimension), gradW.AsSpan(c * dimension, dimension));
                 }
+            }
+
+            TensorPrimitives.MultiplyAdd(weights, (float)options.L2, gradW, gradW);
+            adamW.Step(weights, gradW, (float)options.LearningRate, step);
+            adamB.Step(bias, gradB, (float)options.LearningRate, step);
+            if (options.LearnChampionScale)
+            {
+                adamScale.Step(scale, gradScale, (float)options.LearningRate, step);
+                scale[0] = Math.Clamp(scale[0], 0.05f, 1f);
+            }
+        }
+
+        return new ResidualAdapter(weights, bias, dimension, scale[0], gateWeights, gateBias);
+    }
+
+    private static (float[] Weights, float Bias) TrainGate(
+        float[] features, int dimension, bool[] isFeedback, int feedbackCount, int replayCount, ResidualAdapterOptions options, CancellationToken cancellationToken)
+    {
+        var n = isFeedback.Length;
+        var weights = new float[dimension];
+        var bias = new float[1];
+        var gradW = new float[dimension];
+        var gradB = new float[1];
+        var adamW = new AdamState(dimension);
+        var adamB = new AdamState(1);
+        for (var step = 1; step <= options.Steps; step++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            Array.Clear(gradW);
+            gradB[0] = 0;
+            for (var i = 0; i < n; i++)
+            {
+                var x = features.AsSpan(i * dimension, dimension);
+                var p = Sigmoid(TensorPrimitives.Dot(weights, x) + bias[0]);
+                var delta = (isFeedback[i] ? 0.5f / feedbackCount : 0.5f / replayCount) * (p - (isFeedback[i] ? 1f : 0f));
+                gradB[0] += delta;
+                TensorPrimitives.MultiplyAdd(x, delta, gradW, gradW);
             }
 
             TensorPrimitives.MultiplyAdd(weights, (float)options.L2, gradW, gradW);
@@ -119,8 +199,10 @@ public sealed class ResidualAdapter
             adamB.Step(bias, gradB, (float)options.LearningRate, step);
         }
 
-        return new ResidualAdapter(weights, bias, dimension);
+        return (weights, bias[0]);
     }
+
+    private static float Sigmoid(float value) => 1f / (1f + MathF.Exp(-value));
 
     /// <summary>Adam's moment estimates for one parameter array (β1 0.9, β2 0.999, ε 1e-8).</summary>
     private sealed class AdamState(int size)

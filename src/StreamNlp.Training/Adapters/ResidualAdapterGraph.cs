@@ -10,8 +10,8 @@ namespace StreamNlp.Training.Adapters;
 /// Puts a <see cref="ResidualAdapter"/> into a sequence head's ONNX graph, so the adapted head is still one
 /// <see cref="HeadContract"/> graph the workers load like any other: the champion's nodes are kept as they are, its
 /// <c>probabilities</c> output is renamed <c>adapter/base_probabilities</c>, and new nodes (all named
-/// <c>adapter/…</c>) compute <c>softmax(log(max(p, 1e-30)) + MatMul(masked mean pool, Wᵀ) + b)</c> as
-/// <c>probabilities</c>. A graph that already carries an adapter has it removed first (<see cref="Strip"/>), so
+/// <c>adapter/…</c>) compute <c>softmax(s·log(max(p, 1e-30)) + g·(MatMul(masked mean pool, Wᵀ) + b))</c> as
+/// <c>probabilities</c>, with the domain gate <c>g = σ(pool·v + c)</c> (1 without one) and <c>s = 1 − g·(1 − a)</c>. A graph that already carries an adapter has it removed first (<see cref="Strip"/>), so
 /// retraining replaces the adapter instead of stacking a new one on each round.
 /// </summary>
 public static class ResidualAdapterGraph
@@ -98,7 +98,28 @@ public static class ResidualAdapterGraph
         var correction = Node(graph, "Add", [product, bias], "correction");
         var floored = Node(graph, "Max", [BaseProbabilities, floor], "base_floored");
         var logBase = Node(graph, "Log", [floored], "base_log");
-        var adapted = Node(graph, "Add", [logBase, correction], "logits");
+        string baseTerm, correctionTerm;
+        if (adapter.GateWeights is { } gateWeights)
+        {
+            // g = σ(pool·v + c) per row; logits = (1 − g·(1 − a))·log p + g·correction.
+            var gateMatrix = Float(graph, "gate_weight", gateWeights, adapter.Dimension, 1);
+            var gateBias = Float(graph, "gate_bias", [adapter.GateBias]);
+            var gateLogit = Node(graph, "Add", [Node(graph, "MatMul", [pooled, gateMatrix], "gate_matmul"), gateBias], "gate_logit");
+            var gate = Node(graph, "Sigmoid", [gateLogit], "gate");
+            var one = Float(graph, "one", [1f]);
+            var shrink = Float(graph, "one_minus_scale", [1f - adapter.ChampionScale]);
+            var rowScale = Node(graph, "Sub", [one, Node(graph, "Mul", [gate, shrink], "gate_shrink")], "row_scale");
+            baseTerm = Node(graph, "Mul", [logBase, rowScale], "base_scaled");
+            correctionTerm = Node(graph, "Mul", [correction, gate], "correction_gated");
+        }
+        else
+        {
+            var scale = Float(graph, "champion_scale", [adapter.ChampionScale]);
+            baseTerm = Node(graph, "Mul", [logBase, scale], "base_scaled");
+            correctionTerm = correction;
+        }
+
+        var adapted = Node(graph, "Add", [baseTerm, correctionTerm], "logits");
         graph.Node.Add(new NodeProto
         {
             OpType = "Softmax",

@@ -18,6 +18,15 @@ public sealed record ResidualAdapterOptions
     /// <summary>Adam step size. Default 0.05.</summary>
     public double LearningRate { get; init; } = 0.05;
 
+    /// <summary>Learn the factor on the champion's log-probabilities (kept in [0.05, 1]); false keeps it at 1. Default true.</summary>
+    public bool LearnChampionScale { get; init; } = true;
+
+    /// <summary>
+    /// Learn a domain gate (feedback rows vs replayed rows) and apply the correction only as far as an input looks like
+    /// the feedback, so inputs like the base data keep the champion's answers. Default true.
+    /// </summary>
+    public bool DomainGate { get; init; } = true;
+
     /// <exception cref="ArgumentException">A setting out of range.</exception>
     public void Validate()
     {

@@ -150,8 +150,12 @@ public sealed class AdapterChallenger(
 
         var feedback = isFeedback.Count(f => f);
         var replay = gold.Length - feedback;
+        var gates = Enumerable.Range(0, gold.Length).Select(i => adapter.Gate(pooled.AsSpan(i * hidden, hidden))).ToArray();
+        var feedbackGate = feedback == 0 ? 0 : gates.Where((_, i) => isFeedback[i]).Average();
+        var replayGate = replay == 0 ? 0 : gates.Where((_, i) => !isFeedback[i]).Average();
         var text = new StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture, $"residual adapter ({ResidualAdapterGraph.Kind}) over the champion: feedback share {options.FeedbackShare}, L2 {options.L2}, {options.Steps} Adam steps");
+        text.AppendLine(CultureInfo.InvariantCulture, $"residual adapter ({ResidualAdapterGraph.Kind}) over the champion: feedback share {options.FeedbackShare}, L2 {options.L2}, {options.Steps} Adam steps; champion scale {adapter.ChampionScale:0.000}, |W| {Math.Sqrt(TensorPrimitives.SumOfSquares(adapter.Weights)):0.000}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"domain gate: {(adapter.GateWeights is null ? "none" : $"mean {feedbackGate:0.000} on feedback, {replayGate:0.000} on replay")}");
         text.AppendLine(CultureInfo.InvariantCulture, $"training accuracy on feedback ({feedback}): champion {Share(baseFeedback, feedback)}, adapted {Share(adaptedFeedback, feedback)}");
         text.AppendLine(CultureInfo.InvariantCulture, $"training accuracy on replay ({replay}): champion {Share(baseReplay, replay)}, adapted {Share(adaptedReplay, replay)}");
         return text.ToString();

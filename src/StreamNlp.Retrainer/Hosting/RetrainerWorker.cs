@@ -270,6 +270,7 @@ public sealed class RetrainerWorker(
                     health.Joined();
                 }
             })
+            .SetPartitionsRevokedHandler((c, _) => CommitStored(c)) // the next owner starts after what this one handled
             .RouteLogsTo(logger)
             .Build();
         using var producer = new ProducerBuilder<byte[]?, byte[]>(DeadLetterProducerConfig(kafka))
@@ -324,6 +325,23 @@ public sealed class RetrainerWorker(
         finally
         {
             consumer.Close();
+        }
+    }
+
+    /// <summary>Commits the offsets stored so far (on revoke, so a partition's next reader does not handle them again).</summary>
+    private void CommitStored(IConsumer<byte[]?, byte[]?> consumer)
+    {
+        try
+        {
+            consumer.Commit();
+        }
+        catch (KafkaException ex) when (ex.Error.Code == ErrorCode.Local_NoOffset)
+        {
+            // nothing handled since the last commit
+        }
+        catch (KafkaException ex)
+        {
+            RetrainerLog.KafkaError(logger, KafkaSecrets.Redact(ex.Error.Reason)); // at-least-once: the next owner may handle some again
         }
     }
 

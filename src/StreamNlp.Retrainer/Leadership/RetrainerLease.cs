@@ -35,6 +35,7 @@ public sealed class RetrainerLease : IDisposable
     private readonly CancellationTokenSource _stop = new();
     private Task? _loop;
     private int _leader;
+    private int _disposed;
 
     /// <param name="changed">Called on the lease thread with the new state each time it changes (metrics, health).</param>
     public RetrainerLease(KafkaOptions kafka, string topic, string groupId, string instanceId, ILogger logger, Action<bool>? changed = null)
@@ -164,6 +165,11 @@ public sealed class RetrainerLease : IDisposable
     /// <summary>Gives the lease up (false at once) and leaves the group, so another instance takes over.</summary>
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         Set(false, "stopping");
         _stop.Cancel();
         try

@@ -4,8 +4,9 @@ namespace StreamNlp.Kafka.ModelUpdates;
 
 /// <summary>
 /// Whatever serves models in this process and wants to hear of new versions: the
-/// <see cref="ModelUpdateListener"/> calls it for every valid <c>model-updated</c> event. The enrichment
-/// worker's model provider implements it, so this project never depends on the worker or on the models.
+/// <see cref="ModelUpdateListener"/> calls every registered target, in turn, for every valid <c>model-updated</c>
+/// event. The enrichment worker's model provider and the retrainer's registry follower implement it, so this
+/// project never depends on the worker, the retrainer or the models.
 /// </summary>
 public interface IModelUpdateTarget
 {

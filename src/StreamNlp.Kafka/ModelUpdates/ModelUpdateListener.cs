@@ -14,16 +14,19 @@ namespace StreamNlp.Kafka.ModelUpdates;
 /// Follows the compacted models topic from its beginning (so a worker that starts after a promotion
 /// still learns of it). Artifact chunks are joined (<see cref="ModelArtifactAssembler"/>); at each
 /// <c>model-updated</c> event the version's archive, checked against the event, is written into this
-/// process's registry by the <see cref="IModelUpdateTarget"/> (the worker's model provider), which then serves
-/// it. The worker swaps heads between batches, so no record is lost or processed twice by it. A missing,
+/// process's registry by each <see cref="IModelUpdateTarget"/> (the worker's model provider, which then serves
+/// it; the retrainer's registry follower, which numbers its next version after it), one after the other on this
+/// thread, so two targets on one registry folder never import at once (the second finds the version present). The worker swaps heads between batches, so no record is lost or processed twice by it. A missing,
 /// truncated or corrupt artifact is refused with the reason and the serving head stays.
 /// Every worker instance reads every event: its group id is unique and it never commits.
 /// </summary>
 public sealed class ModelUpdateListener(
     IOptions<KafkaOptions> kafkaOptions,
-    IModelUpdateTarget models,
+    IEnumerable<IModelUpdateTarget> targets,
     ILogger<ModelUpdateListener> logger) : BackgroundService
 {
+    private readonly IReadOnlyList<IModelUpdateTarget> _targets = [.. targets];
+
     /// <summary>A group of its own (every instance reads every event), never committing.</summary>
     public static ConsumerConfig ConsumerConfig(KafkaOptions kafka) =>
         KafkaClientConfigs.Consumer(kafka, $"streamnlp-models-{Environment.MachineName}-{Guid.NewGuid():N}", "models",
@@ -110,7 +113,11 @@ public sealed class ModelUpdateListener(
         if (update.Artifact is { } reference)
         {
             var archive = artifacts.Take(update.Task, update.Version, reference, out var problem);
-            problem ??= models.ImportArtifact(task, update.Version, archive!);
+            foreach (var target in _targets)
+            {
+                problem ??= target.ImportArtifact(task, update.Version, archive!);
+            }
+
             if (problem is not null)
             {
                 KafkaLog.ModelArtifactRefused(logger, task.ToName(), update.Version, problem);
@@ -118,6 +125,9 @@ public sealed class ModelUpdateListener(
             }
         }
 
-        models.RequestUpdate(task, update.Version);
+        foreach (var target in _targets)
+        {
+            target.RequestUpdate(task, update.Version);
+        }
     }
 }

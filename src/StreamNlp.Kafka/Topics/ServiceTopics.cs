@@ -26,6 +26,16 @@ public static class ServiceTopics
         return [Regular(kafka, kafka.FeedbackTopic), Regular(kafka, kafka.DeadLetterTopic), Models(kafka)];
     }
 
+    /// <summary>
+    /// The retrainer's topics plus its lease topic, with one partition: the retrainer instance assigned partition 0
+    /// in the lease group retrains (one partition, so the other members hold nothing rather than partitions of no use).
+    /// </summary>
+    public static IReadOnlyList<TopicSpec> Retrainer(KafkaOptions kafka, string leaseTopic)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(leaseTopic);
+        return [.. Retrainer(kafka), new TopicSpec(leaseTopic, 1, ReplicationFactor: checked((short)kafka.ReplicationFactor))];
+    }
+
     private static TopicSpec Regular(KafkaOptions kafka, string name) =>
         new(name, kafka.Partitions, ReplicationFactor: checked((short)kafka.ReplicationFactor));
 

@@ -42,11 +42,25 @@ public static class ModelArtifact
     /// Writes an archive into the registry as <paramref name="version"/> of <paramref name="task"/>: unpacked into
     /// a folder of its own, verified there (manifest names this task and version, every file's SHA-256, the
     /// encoder when given), then moved into place in one rename. A version already present is kept when it
-    /// verifies and has the same manifest; one that differs is refused (two versions with one name).
-    /// Throws <see cref="ModelIntegrityException"/> with the reason when the archive is refused.
+    /// verifies and has the same files. One that differs (or no longer verifies) is replaced by the archive when it
+    /// is neither the registry's <c>current</c> nor <paramref name="servingVersion"/>: such a local version never
+    /// served here, typically a challenger this retrainer instance trained and never published (rejected, or its
+    /// lease was lost before publishing), while another instance published its own version under the same name; the
+    /// published one is what every other registry holds. A differing version that is current or serving is refused.
+    /// Throws <see cref="ModelIntegrityException"/> with the reason when the archive is refused; a corrupt archive is
+    /// always refused and leaves the registry as it was.
     /// </summary>
-    public static HeadManifest Import(ModelRegistry registry, NlpTask task, string version, byte[] archive, string? encoderSha256 = null)
+    public static HeadManifest Import(ModelRegistry registry, NlpTask task, string version, byte[] archive, string? encoderSha256 = null, string? servingVersion = null) =>
+        Import(registry, task, version, archive, encoderSha256, servingVersion, out _);
+
+    /// <summary>
+    /// <see cref="Import(ModelRegistry, NlpTask, string, byte[], string?, string?)"/>, saying whether a differing local
+    /// version of that name was replaced (<paramref name="replaced"/>).
+    /// </summary>
+    public static HeadManifest Import(
+        ModelRegistry registry, NlpTask task, string version, byte[] archive, string? encoderSha256, string? servingVersion, out bool replaced)
     {
+        replaced = false;
         ArgumentNullException.ThrowIfNull(registry);
         ArgumentNullException.ThrowIfNull(archive);
         var target = registry.VersionDirectory(task, version);
@@ -62,13 +76,31 @@ public static class ModelArtifact
 
             if (Directory.Exists(target))
             {
-                var present = ModelRegistry.VerifyDirectory(target, task, encoderSha256);
-                if (!SameFiles(present, manifest))
+                HeadManifest? present;
+                try
                 {
-                    throw new ModelIntegrityException($"{target} already holds a different {task.ToName()} {version}; refusing to replace it");
+                    present = ModelRegistry.VerifyDirectory(target, task, encoderSha256);
+                }
+                catch (ModelIntegrityException)
+                {
+                    present = null; // a local copy that no longer verifies: the archive may replace it below
                 }
 
-                return present;
+                if (present is not null && SameFiles(present, manifest))
+                {
+                    return present;
+                }
+
+                if (string.Equals(version, registry.CurrentVersion(task), StringComparison.Ordinal)
+                    || string.Equals(version, servingVersion, StringComparison.Ordinal))
+                {
+                    throw new ModelIntegrityException(
+                        $"{target} already holds a different {task.ToName()} {version}, and it is the version serving here; refusing to replace it");
+                }
+
+                ReplaceLocal(registry, task, version, staging, target);
+                replaced = true;
+                return manifest;
             }
 
             Directory.Move(staging, target);
@@ -81,6 +113,24 @@ public static class ModelArtifact
                 Directory.Delete(staging, recursive: true);
             }
         }
+    }
+
+    /// <summary>Moves the local version aside, the verified archive into its place, then deletes the local one.</summary>
+    private static void ReplaceLocal(ModelRegistry registry, NlpTask task, string version, string staging, string target)
+    {
+        var aside = Path.Combine(registry.TaskDirectory(task), $".replaced-{version}-{Guid.NewGuid():N}");
+        Directory.Move(target, aside);
+        try
+        {
+            Directory.Move(staging, target);
+        }
+        catch (IOException)
+        {
+            Directory.Move(aside, target); // put the local one back: the registry stays as it was
+            throw;
+        }
+
+        Directory.Delete(aside, recursive: true);
     }
 
     private static void Unpack(byte[] archive, string staging, NlpTask task, string version)

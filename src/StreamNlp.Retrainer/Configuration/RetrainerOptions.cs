@@ -10,9 +10,21 @@ public sealed class RetrainerOptions
     /// <summary>Run the retrainer inside <c>streamnlp run</c>. Default true.</summary>
     public bool Enabled { get; set; } = true;
 
-    /// <summary>Consumer group of the retrainer. Default <c>streamnlp-retrainer</c>.</summary>
+    /// <summary>
+    /// Base name of the retrainer's consumer groups. Default <c>streamnlp-retrainer</c>. Each instance reads the
+    /// feedback topic in a group of its own, <c>&lt;GroupId&gt;-&lt;instance id&gt;</c> (so every instance stores every
+    /// label), and all instances share the lease group <c>&lt;GroupId&gt;-lease</c> on <see cref="LeaseTopic"/>.
+    /// </summary>
     [Required(AllowEmptyStrings = false, ErrorMessage = "StreamNlp:Retrainer:GroupId is required.")]
     public string GroupId { get; set; } = "streamnlp-retrainer";
+
+    /// <summary>
+    /// Topic whose partition 0 is the retrainer lease: the instance assigned it in the lease group is the one that
+    /// retrains and publishes. It carries no records; created with one partition where topics are created.
+    /// Default <c>nlp.retrainer.lease</c>.
+    /// </summary>
+    [Required(AllowEmptyStrings = false, ErrorMessage = "StreamNlp:Retrainer:LeaseTopic is required.")]
+    public string LeaseTopic { get; set; } = "nlp.retrainer.lease";
 
     /// <summary>SQLite file of accepted feedback and retrain history. Default <c>~/.local/share/streamnlp/feedback.db</c>.</summary>
     public string? DatabasePath { get; set; }

@@ -12,12 +12,22 @@ public sealed class RetrainerHealth(TimeProvider time)
     private long _lastPoll = -1;
     private int _encoderLoaded;
     private int _joined;
+    private int _leader;
 
     public void Polled() => Interlocked.Exchange(ref _lastPoll, time.GetTimestamp());
 
     public void EncoderLoaded() => Interlocked.Exchange(ref _encoderLoaded, 1);
 
     public void Joined() => Interlocked.Exchange(ref _joined, 1);
+
+    /// <summary>This instance acquired (true) or lost (false) the retrainer lease.</summary>
+    public void Leader(bool leader) => Interlocked.Exchange(ref _leader, leader ? 1 : 0);
+
+    /// <summary>
+    /// Whether this instance holds the retrainer lease (it alone retrains and publishes). Shown by the probes; not a
+    /// readiness condition: an instance without the lease still stores every label and is ready to take over.
+    /// </summary>
+    public bool IsLeader => Volatile.Read(ref _leader) == 1;
 
     /// <summary>Why the retrainer is not live, or null.</summary>
     public string? NotLive()

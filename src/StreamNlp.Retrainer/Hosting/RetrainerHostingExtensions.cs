@@ -2,8 +2,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using StreamNlp.Kafka.Configuration;
+using StreamNlp.Kafka.ModelUpdates;
 using StreamNlp.Models.Configuration;
 using StreamNlp.Retrainer.Configuration;
+using StreamNlp.Retrainer.Leadership;
 using StreamNlp.Retrainer.Telemetry;
 using StreamNlp.Telemetry;
 
@@ -24,6 +26,10 @@ public static class RetrainerHostingExtensions
         builder.AddStreamNlpTelemetry();
         builder.Services.AddSingleton<RetrainerWorker>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RetrainerWorker>());
+        // Follow the models topic into this registry, so whichever instance leads next numbers after every published
+        // version; inside `run` the worker's listener is the same hosted service (registered once) with both targets.
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IModelUpdateTarget, RegistryFollower>());
+        builder.Services.AddHostedService<ModelUpdateListener>();
         return builder;
     }
 }

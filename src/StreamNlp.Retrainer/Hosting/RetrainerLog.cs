@@ -30,4 +30,28 @@ internal static partial class RetrainerLog
 
     [LoggerMessage(EventId = 3007, Level = LogLevel.Warning, Message = "No base data configured for {Task}: challengers train on feedback only and the base dev check is skipped")]
     public static partial void NoBaseData(ILogger logger, string task);
+
+    [LoggerMessage(EventId = 3008, Level = LogLevel.Information,
+        Message = "Retrainer instance {InstanceId} joining the lease group {GroupId} on {Topic}; the member holding partition 0 retrains and publishes")]
+    public static partial void LeaseJoining(ILogger logger, string topic, string groupId, string instanceId);
+
+    [LoggerMessage(EventId = 3009, Level = LogLevel.Information, Message = "Retrainer lease acquired by instance {InstanceId} on {Topic} ({Why}): this instance retrains and publishes")]
+    public static partial void LeaseAcquired(ILogger logger, string instanceId, string topic, string why);
+
+    [LoggerMessage(EventId = 3010, Level = LogLevel.Warning, Message = "Retrainer lease lost by instance {InstanceId} on {Topic} ({Why}): this instance keeps storing feedback but no longer retrains")]
+    public static partial void LeaseLost(ILogger logger, string instanceId, string topic, string why);
+
+    [LoggerMessage(EventId = 3011, Level = LogLevel.Warning,
+        Message = "Retrain {Task}: challenger {Challenger} passed the gate but the lease was lost before publishing; not published, {Champion} stays current here")]
+    public static partial void NotPublishedLeaseLost(ILogger logger, string task, string challenger, string champion);
+
+    [LoggerMessage(EventId = 3012, Level = LogLevel.Warning,
+        Message = "Replaced the local {Task} {Version} (a challenger trained here and never published) by the version of that name published on the models topic")]
+    public static partial void LocalVersionReplaced(ILogger logger, string task, string version);
+
+    [LoggerMessage(EventId = 3013, Level = LogLevel.Information, Message = "Retrainer registry follows the models topic: {Task} {Version} is current")]
+    public static partial void RegistryFollowed(ILogger logger, string task, string version);
+
+    [LoggerMessage(EventId = 3014, Level = LogLevel.Error, Message = "Retrainer registry could not make {Task} {Version} current: {Reason}")]
+    public static partial void RegistryFollowFailed(ILogger logger, string task, string version, string reason);
 }

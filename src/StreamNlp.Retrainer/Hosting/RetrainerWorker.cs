@@ -21,6 +21,7 @@ using StreamNlp.Models.Runtime;
 using StreamNlp.Models.Tokenization;
 using StreamNlp.Retrainer.Challengers;
 using StreamNlp.Retrainer.Configuration;
+using StreamNlp.Retrainer.Leadership;
 using StreamNlp.Retrainer.Storage;
 using StreamNlp.Retrainer.Telemetry;
 using StreamNlp.Training.Workflows;
@@ -28,12 +29,17 @@ using StreamNlp.Training.Workflows;
 namespace StreamNlp.Retrainer.Hosting;
 
 /// <summary>
-/// The retraining worker. A dedicated thread consumes the feedback topic in its own group: valid
-/// feedback is stored durably (SQLite, de-duplicated by task and text, latest label wins), invalid
-/// feedback goes to the dead-letter topic with the reason; an offset is stored only after its example
-/// is stored or dead-lettered. A check loop retrains a task once enough new labels arrived or the
-/// oldest unused one waited long enough, gates the challenger against the champion, and on promotion
-/// announces the new version on the models topic, where inference workers pick it up.
+/// The retraining worker; any number of instances may run (one per <c>streamnlp run</c> replica, or standalone).
+/// A dedicated thread consumes the feedback topic in a group of this instance's own
+/// (<see cref="RetrainerInstance.FeedbackGroupId"/>), so every instance stores every valid label (SQLite,
+/// de-duplicated by task and text, latest label wins). A second thread reads the same topic in the group all
+/// instances share (<see cref="RetrainerOptions.GroupId"/>) and dead-letters invalid feedback with the reason, so
+/// each bad message is dead-lettered by one instance, whichever holds its partition, and by another if that one dies.
+/// An offset is stored only after its example is stored or dead-lettered. A check loop retrains a task once enough new
+/// labels arrived or the oldest unused one waited long enough, but only while this instance holds the
+/// <see cref="RetrainerLease"/>; it gates the challenger against the champion and, on promotion and if it still holds
+/// the lease, announces the new version on the models topic, where inference workers (and the other retrainers'
+/// registries, <see cref="RegistryFollower"/>) pick it up.
 /// </summary>
 public sealed class RetrainerWorker(
     IOptions<RetrainerOptions> retrainerOptions,
@@ -50,6 +56,14 @@ public sealed class RetrainerWorker(
 
     private static readonly TimeSpan FeedbackPollInterval = TimeSpan.FromMilliseconds(100);
 
+    private RetrainerLease? _lease;
+
+    /// <summary>Whether this instance holds the retrainer lease now (it alone retrains and publishes).</summary>
+    public bool IsLeader => Volatile.Read(ref _lease)?.IsLeader ?? false;
+
+    /// <summary>This instance's id (kept beside its database), once started.</summary>
+    public string? InstanceId { get; private set; }
+
     /// <summary>Default database: <c>$XDG_DATA_HOME/streamnlp/feedback.db</c> or <c>~/.local/share/streamnlp/feedback.db</c>.</summary>
     public static string DefaultDatabasePath => Path.Combine(Core.Storage.UserDataDirectory.Root, "feedback.db");
 
@@ -59,7 +73,7 @@ public sealed class RetrainerWorker(
         KafkaLog.Settings(logger, "retrainer", kafka.ToString());
         if (kafka.CreateTopics && kafka.BootstrapServers is not null)
         {
-            await TopicProvisioner.EnsureTopicsAsync(kafka, ServiceTopics.Retrainer(kafka), embedded, logger, cancellationToken).ConfigureAwait(false);
+            await TopicProvisioner.EnsureTopicsAsync(kafka, ServiceTopics.Retrainer(kafka, retrainerOptions.Value.LeaseTopic), embedded, logger, cancellationToken).ConfigureAwait(false);
         }
 
         await base.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -77,6 +91,16 @@ public sealed class RetrainerWorker(
         await Task.Yield();
 
         using var store = new FeedbackStore(options.DatabasePath ?? DefaultDatabasePath);
+        var instanceId = RetrainerInstance.LoadOrCreate(store.DatabasePath);
+        InstanceId = instanceId;
+        var feedbackGroup = RetrainerInstance.FeedbackGroupId(options.GroupId, instanceId);
+        using var lease = new RetrainerLease(kafka, options.LeaseTopic, RetrainerInstance.LeaseGroupId(options.GroupId), instanceId, logger, leader =>
+        {
+            metrics.Leader(leader);
+            health.Leader(leader);
+        });
+        Volatile.Write(ref _lease, lease);
+        lease.Start();
         var registry = ConfiguredRegistry.Open(modelOptions.Value);
         var cacheDirectory = modelOptions.Value.CacheDirectory ?? EncoderCache.DefaultDirectory;
         var inference = new InferenceSettings(modelOptions.Value.ExecutionProvider, modelOptions.Value.IntraOpThreads, modelOptions.Value.DeviceId);
@@ -90,10 +114,13 @@ public sealed class RetrainerWorker(
             RetrainerLog.NoBaseData(logger, task.ToName());
         }
 
-        RetrainerLog.Started(logger, kafka.FeedbackTopic, options.GroupId, store.DatabasePath, options.MinLabels, options.MaxWaitSeconds);
+        RetrainerLog.Started(logger, kafka.FeedbackTopic, feedbackGroup, store.DatabasePath, options.MinLabels, options.MaxWaitSeconds);
         using var stopConsuming = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         var consumeLoop = Task.Factory.StartNew(
-            () => ConsumeFeedback(store, kafka, options.GroupId, stopConsuming.Token),
+            () => ConsumeFeedback(store, kafka, feedbackGroup, FeedbackRole.Store, instanceId, stopConsuming.Token),
+            CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        var deadLetterLoop = Task.Factory.StartNew(
+            () => ConsumeFeedback(store, kafka, options.GroupId, FeedbackRole.DeadLetter, instanceId, stopConsuming.Token),
             CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
         try
@@ -101,16 +128,19 @@ public sealed class RetrainerWorker(
             using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.CheckIntervalSeconds), time);
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
             {
-                if (consumeLoop.IsFaulted)
+                foreach (var loop in (Task[])[consumeLoop, deadLetterLoop, lease.Loop])
                 {
-                    await consumeLoop.ConfigureAwait(false);
+                    if (loop.IsFaulted)
+                    {
+                        await loop.ConfigureAwait(false);
+                    }
                 }
 
                 foreach (var task in NlpTaskNames.All)
                 {
-                    if (IsDue(store, task, options))
+                    if (lease.IsLeader && IsDue(store, task, options))
                     {
-                        await RetrainAsync(task, store, runner, registry, kafka, stoppingToken).ConfigureAwait(false);
+                        await RetrainAsync(task, store, runner, registry, lease, kafka, stoppingToken).ConfigureAwait(false);
                     }
                 }
             }
@@ -121,10 +151,12 @@ public sealed class RetrainerWorker(
         }
         finally
         {
+            Volatile.Write(ref _lease, null);
+            lease.Dispose(); // give the lease up first, so another instance takes over while this one winds down
             await stopConsuming.CancelAsync().ConfigureAwait(false);
             try
             {
-                await consumeLoop.ConfigureAwait(false);
+                await Task.WhenAll(consumeLoop, deadLetterLoop).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -145,7 +177,7 @@ public sealed class RetrainerWorker(
     }
 
     private async Task RetrainAsync(
-        NlpTask task, FeedbackStore store, ChallengeRunner runner, ModelRegistry registry, KafkaOptions kafka, CancellationToken cancellationToken)
+        NlpTask task, FeedbackStore store, ChallengeRunner runner, ModelRegistry registry, RetrainerLease lease, KafkaOptions kafka, CancellationToken cancellationToken)
     {
         var examples = store.All(task);
         var upTo = examples.Max(e => e.RowId);
@@ -156,7 +188,22 @@ public sealed class RetrainerWorker(
         {
             var result = await Task.Run(() => runner.Run(task, examples, cancellationToken), cancellationToken).ConfigureAwait(false);
             run = result.Run;
-            if (result.Decision.Promote)
+            if (result.Decision.Promote && !lease.IsLeader)
+            {
+                // Lost the lease during the round: another instance may lead and publish this version name now.
+                if (registry.CurrentVersion(task) == result.Challenger.Version)
+                {
+                    registry.Promote(task, result.ChampionVersion); // undo the local promotion: the challenger never served
+                }
+
+                RetrainerLog.NotPublishedLeaseLost(logger, task.ToName(), result.Challenger.Version, result.ChampionVersion);
+                run = run with
+                {
+                    Decision = RetrainDecisions.LeaseLost,
+                    Reason = $"{run.Reason}; not published: the retrainer lease was lost during the round",
+                };
+            }
+            else if (result.Decision.Promote)
             {
                 var update = ModelUpdateEvents.Create(registry, task, result.Challenger, result.ChampionVersion, "promoted", time.GetUtcNow());
                 var artifact = ModelArtifact.Pack(registry, task, update.Version);
@@ -178,19 +225,23 @@ public sealed class RetrainerWorker(
             (run.FinishedAt - run.StartedAt).TotalSeconds, Format(run.Champion), Format(run.Challenger), run.Reason);
     }
 
+    /// <summary>Header naming the retrainer instance that wrote a dead letter of invalid feedback.</summary>
+    public const string RetrainerInstanceHeader = "streamnlp-retrainer-instance";
+
     /// <summary>
-    /// The feedback consumer: offsets stored by us once an example is stored or dead-lettered, and committed
-    /// by the client; incremental rebalances and static membership as the enrichment worker's.
+    /// A feedback consumer: offsets stored by us once an example is stored or dead-lettered, and committed
+    /// by the client; incremental rebalances as the enrichment worker's. Static membership
+    /// (<see cref="KafkaOptions.GroupInstanceId"/>) applies in both groups, with a suffix in the dead-letter group.
     /// </summary>
-    public static ConsumerConfig FeedbackConsumerConfig(KafkaOptions kafka, string groupId) =>
-        KafkaClientConfigs.Consumer(kafka, groupId, "retrainer", config =>
+    public static ConsumerConfig FeedbackConsumerConfig(KafkaOptions kafka, string groupId, FeedbackRole role = FeedbackRole.Store) =>
+        KafkaClientConfigs.Consumer(kafka, groupId, role == FeedbackRole.Store ? "retrainer" : "retrainer-deadletters", config =>
         {
             config.EnableAutoOffsetStore = false;
             config.EnableAutoCommit = true;
             config.AutoCommitIntervalMs = 1000;
             config.IsolationLevel = IsolationLevel.ReadCommitted;
             config.PartitionAssignmentStrategy = PartitionAssignmentStrategy.CooperativeSticky;
-            config.GroupInstanceId = kafka.GroupInstanceId;
+            config.GroupInstanceId = kafka.GroupInstanceId is { Length: > 0 } id && role == FeedbackRole.DeadLetter ? id + "-deadletters" : kafka.GroupInstanceId;
         });
 
     /// <summary>The dead-letter producer of invalid feedback (never transactional).</summary>
@@ -201,11 +252,25 @@ public sealed class RetrainerWorker(
             config.CompressionType = CompressionType.Lz4;
         });
 
-    private void ConsumeFeedback(FeedbackStore store, KafkaOptions kafka, string groupId, CancellationToken cancellationToken)
+    /// <summary>
+    /// One feedback consumer. <see cref="FeedbackRole.Store"/> (this instance's own group, every partition): stores
+    /// every valid example and passes over invalid ones. <see cref="FeedbackRole.DeadLetter"/> (the group all instances
+    /// share, so each partition has one reader): dead-letters every invalid message and passes over valid ones. Either
+    /// stores an offset only once its message is handled.
+    /// </summary>
+    private void ConsumeFeedback(FeedbackStore store, KafkaOptions kafka, string groupId, FeedbackRole role, string instanceId, CancellationToken cancellationToken)
     {
-        using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(FeedbackConsumerConfig(kafka, groupId))
+        var storing = role == FeedbackRole.Store;
+        using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(FeedbackConsumerConfig(kafka, groupId, role))
             .SetErrorHandler((_, e) => RetrainerLog.KafkaError(logger, KafkaSecrets.Redact(e.Reason)))
-            .SetPartitionsAssignedHandler((_, _) => health.Joined())
+            .SetPartitionsAssignedHandler((_, _) =>
+            {
+                if (storing)
+                {
+                    health.Joined();
+                }
+            })
+            .SetPartitionsRevokedHandler((c, _) => CommitStored(c)) // the next owner starts after what this one handled
             .RouteLogsTo(logger)
             .Build();
         using var producer = new ProducerBuilder<byte[]?, byte[]>(DeadLetterProducerConfig(kafka))
@@ -217,7 +282,11 @@ public sealed class RetrainerWorker(
             while (!cancellationToken.IsCancellationRequested)
             {
                 ConsumeResult<byte[]?, byte[]?>? result;
-                health.Polled();
+                if (storing)
+                {
+                    health.Polled();
+                }
+
                 try
                 {
                     result = consumer.Consume(FeedbackPollInterval); // a bounded poll, so the probes see the loop alive
@@ -234,14 +303,14 @@ public sealed class RetrainerWorker(
                 }
 
                 var parsed = FeedbackParser.Parse(result.Message.Value ?? [], MaxFeedbackBytes);
-                if (parsed.IsValid)
+                if (parsed.IsValid && storing)
                 {
                     store.Upsert(parsed.Example!, time.GetUtcNow());
                     statistics.CountAccepted();
                 }
-                else
+                else if (!parsed.IsValid && !storing)
                 {
-                    producer.ProduceAsync(kafka.DeadLetterTopic, DeadLetter(result, parsed), cancellationToken).GetAwaiter().GetResult();
+                    producer.ProduceAsync(kafka.DeadLetterTopic, DeadLetter(result, parsed, instanceId), cancellationToken).GetAwaiter().GetResult();
                     statistics.CountRejected();
                     RetrainerLog.FeedbackRejected(logger, result.TopicPartitionOffset.ToString(), parsed.ErrorCode!, parsed.ErrorDetail ?? "");
                 }
@@ -259,7 +328,24 @@ public sealed class RetrainerWorker(
         }
     }
 
-    private Message<byte[]?, byte[]> DeadLetter(ConsumeResult<byte[]?, byte[]?> result, FeedbackParseResult parsed)
+    /// <summary>Commits the offsets stored so far (on revoke, so a partition's next reader does not handle them again).</summary>
+    private void CommitStored(IConsumer<byte[]?, byte[]?> consumer)
+    {
+        try
+        {
+            consumer.Commit();
+        }
+        catch (KafkaException ex) when (ex.Error.Code == ErrorCode.Local_NoOffset)
+        {
+            // nothing handled since the last commit
+        }
+        catch (KafkaException ex)
+        {
+            RetrainerLog.KafkaError(logger, KafkaSecrets.Redact(ex.Error.Reason)); // at-least-once: the next owner may handle some again
+        }
+    }
+
+    private Message<byte[]?, byte[]> DeadLetter(ConsumeResult<byte[]?, byte[]?> result, FeedbackParseResult parsed, string instanceId)
     {
         var headers = new Headers();
         foreach (var header in result.Message.Headers ?? [])
@@ -273,6 +359,7 @@ public sealed class RetrainerWorker(
         headers.Add(DeadLetterHeaders.SourcePartition, Encoding.UTF8.GetBytes(result.Partition.Value.ToString(CultureInfo.InvariantCulture)));
         headers.Add(DeadLetterHeaders.SourceOffset, Encoding.UTF8.GetBytes(result.Offset.Value.ToString(CultureInfo.InvariantCulture)));
         headers.Add(DeadLetterHeaders.FailedAt, Encoding.UTF8.GetBytes(time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture)));
+        headers.Add(RetrainerInstanceHeader, Encoding.UTF8.GetBytes(instanceId));
         return new Message<byte[]?, byte[]> { Key = result.Message.Key, Value = result.Message.Value ?? [], Headers = headers };
     }
 

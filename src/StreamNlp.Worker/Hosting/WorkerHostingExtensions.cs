@@ -29,8 +29,13 @@ public static class WorkerHostingExtensions
         var services = builder.Services;
         services.AddStreamNlpOptions();
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<IModelBundleProvider, ModelBundleProvider>();
-        services.TryAddSingleton<IModelUpdateTarget>(sp => sp.GetRequiredService<IModelBundleProvider>());
+        if (!services.Any(d => d.ServiceType == typeof(IModelBundleProvider)))
+        {
+            services.AddSingleton<IModelBundleProvider, ModelBundleProvider>();
+            // One of possibly several targets of the listener (the retrainer adds its registry follower).
+            services.AddSingleton<IModelUpdateTarget>(sp => sp.GetRequiredService<IModelBundleProvider>());
+        }
+
         services.AddStreamNlpResilience();
         services.TryAddSingleton<Health.WorkerHealth>();
         services.TryAddSingleton<Telemetry.WorkerMetrics>();

@@ -70,4 +70,8 @@ internal static partial class WorkerLog
 
     [LoggerMessage(EventId = 2026, Level = LogLevel.Debug, Message = "Window of {Count} inferred in {Runs} encoder runs in {Milliseconds:F1} ms")]
     public static partial void WindowInferred(ILogger logger, int count, int runs, double milliseconds);
+
+    [LoggerMessage(EventId = 2027, Level = LogLevel.Warning,
+        Message = "Replaced the local {Task} {Version}, which never served here (a challenger trained here and never published), by the version of that name published on the models topic")]
+    public static partial void LocalVersionReplaced(ILogger logger, string task, string version);
 }

@@ -31,7 +31,14 @@ public sealed class ModelBundleProvider(IOptions<ModelOptions> options, ILogger<
     {
         try
         {
-            ModelArtifact.Import(_registry.Value, task, version, artifact, Current.Encoder.Files.Descriptor.HeadEncoderSha256);
+            var bundle = Current;
+            var serving = bundle.Heads.TryGetValue(task, out var head) ? head.Version : null;
+            ModelArtifact.Import(_registry.Value, task, version, artifact, bundle.Encoder.Files.Descriptor.HeadEncoderSha256, serving, out var replaced);
+            if (replaced)
+            {
+                Hosting.WorkerLog.LocalVersionReplaced(logger, task.ToName(), version);
+            }
+
             return null;
         }
         catch (Exception ex) when (ex is ModelIntegrityException or IOException or UnauthorizedAccessException)

@@ -127,6 +127,130 @@ public sealed class ModelArtifactTests : IDisposable
         Assert.False(File.Exists(Path.Combine(target.TaskDirectory(NlpTask.Classification), "escape.txt")));
     }
 
+    /// <summary>A registry holding the shipped classification head as current v1 and, unless null, a v2 whose head differs by <paramref name="mark"/>.</summary>
+    private ModelRegistry WithLocalV2(string name, byte? mark)
+    {
+        var registry = Registry(name);
+        CopyShipped(registry, "v1", null);
+        registry.Promote(NlpTask.Classification, "v1");
+        if (mark is { } b)
+        {
+            CopyShipped(registry, "v2", b);
+        }
+
+        return registry;
+    }
+
+    private void CopyShipped(ModelRegistry registry, string version, byte? mark)
+    {
+        var source = _shipped.VersionDirectory(NlpTask.Classification, ShippedVersion(NlpTask.Classification));
+        var target = registry.VersionDirectory(NlpTask.Classification, version);
+        Directory.CreateDirectory(target);
+        foreach (var file in Directory.EnumerateFiles(source))
+        {
+            File.Copy(file, Path.Combine(target, Path.GetFileName(file)));
+        }
+
+        if (mark is { } b)
+        {
+            File.AppendAllBytes(Path.Combine(target, HeadContract.FileName), [b]); // other content, same version name
+        }
+
+        var manifest = ModelRegistry.ReadManifest(target) with { Version = version };
+        ModelRegistry.WriteManifest(target, manifest, manifest.Files.Keys);
+    }
+
+    private static string HeadHash(ModelRegistry registry, string version) =>
+        registry.Verify(NlpTask.Classification, version).Files[HeadContract.FileName];
+
+    [Fact]
+    public void Import_ALocalUnpublishedVersionOfTheSameName_IsReplacedByThePublishedOne()
+    {
+        // The former leader trained its own v2 (rejected, or its lease was lost before publishing); the new leader published another v2.
+        var publisher = WithLocalV2("leader", mark: 1);
+        var former = WithLocalV2("former-leader", mark: 2);
+        Assert.NotEqual(HeadHash(publisher, "v2"), HeadHash(former, "v2"));
+        var archive = ModelArtifact.Pack(publisher, NlpTask.Classification, "v2");
+
+        var manifest = ModelArtifact.Import(former, NlpTask.Classification, "v2", archive, null, servingVersion: "v1", out var replaced);
+
+        Assert.True(replaced);
+        Assert.Equal("v2", manifest.Version);
+        Assert.Equal(HeadHash(publisher, "v2"), HeadHash(former, "v2"));
+        Assert.Equal(publisher.Verify(NlpTask.Classification, "v2").Files, former.Verify(NlpTask.Classification, "v2").Files);
+        Assert.Equal("v1", former.CurrentVersion(NlpTask.Classification)); // importing never promotes
+        Assert.Equal(["v1", "v2"], former.Versions(NlpTask.Classification));
+        Assert.Empty(Directory.EnumerateDirectories(former.TaskDirectory(NlpTask.Classification), ".*"));
+        Assert.Equal("v3", former.NextVersion(NlpTask.Classification));
+    }
+
+    [Fact]
+    public void Import_ALocalVersionThatNoLongerVerifies_IsReplaced()
+    {
+        var publisher = WithLocalV2("leader", mark: 1);
+        var former = WithLocalV2("broken", mark: 2);
+        File.AppendAllBytes(Path.Combine(former.VersionDirectory(NlpTask.Classification, "v2"), HeadContract.FileName), [9]);
+
+        ModelArtifact.Import(former, NlpTask.Classification, "v2", ModelArtifact.Pack(publisher, NlpTask.Classification, "v2"), null, null, out var replaced);
+
+        Assert.True(replaced);
+        Assert.Equal(HeadHash(publisher, "v2"), HeadHash(former, "v2"));
+    }
+
+    [Fact]
+    public void Import_TheSameVersionAgain_ReplacesNothing()
+    {
+        var publisher = WithLocalV2("leader", mark: 1);
+        var archive = ModelArtifact.Pack(publisher, NlpTask.Classification, "v2");
+
+        ModelArtifact.Import(publisher, NlpTask.Classification, "v2", archive, null, null, out var replaced);
+
+        Assert.False(replaced);
+    }
+
+    [Fact]
+    public void Import_ADifferentVersionThatIsCurrentHere_IsRefusedAndKept()
+    {
+        var publisher = WithLocalV2("leader", mark: 1);
+        var other = WithLocalV2("current-here", mark: 2);
+        other.Promote(NlpTask.Classification, "v2");
+        var before = HeadHash(other, "v2");
+
+        var ex = Assert.Throws<ModelIntegrityException>(() =>
+            ModelArtifact.Import(other, NlpTask.Classification, "v2", ModelArtifact.Pack(publisher, NlpTask.Classification, "v2")));
+
+        Assert.Contains("refusing to replace it", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(before, HeadHash(other, "v2"));
+    }
+
+    [Fact]
+    public void Import_ADifferentVersionThatServesHere_IsRefusedAndKept()
+    {
+        var publisher = WithLocalV2("leader", mark: 1);
+        var other = WithLocalV2("serving-here", mark: 2);
+        var before = HeadHash(other, "v2");
+
+        Assert.Throws<ModelIntegrityException>(() =>
+            ModelArtifact.Import(other, NlpTask.Classification, "v2", ModelArtifact.Pack(publisher, NlpTask.Classification, "v2"), servingVersion: "v2"));
+
+        Assert.Equal(before, HeadHash(other, "v2"));
+    }
+
+    [Fact]
+    public void Import_ACorruptArchiveOverALocalVersion_IsRefusedAndTheLocalVersionStays()
+    {
+        var publisher = WithLocalV2("leader", mark: 1);
+        var former = WithLocalV2("former-leader", mark: 2);
+        var before = HeadHash(former, "v2");
+        var tampered = Rewrite(ModelArtifact.Pack(publisher, NlpTask.Classification, "v2"), HeadContract.FileName, bytes => bytes[0] ^= 0xFF);
+
+        var ex = Assert.Throws<ModelIntegrityException>(() => ModelArtifact.Import(former, NlpTask.Classification, "v2", tampered, null, null, out _));
+
+        Assert.Contains("SHA-256", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(before, HeadHash(former, "v2"));
+        Assert.Empty(Directory.EnumerateDirectories(former.TaskDirectory(NlpTask.Classification), ".*"));
+    }
+
     private static byte[] Rewrite(byte[] archive, string name, Action<byte[]> change)
     {
         using var output = new MemoryStream();

@@ -44,4 +44,21 @@ public sealed class RetrainerHealthTests
         Assert.Null(health.NotLive());
         Assert.Empty(health.NotReady());
     }
+
+    [Fact]
+    public void Leader_FollowsTheLease_AndIsNotAReadinessCondition()
+    {
+        var health = new RetrainerHealth(new FakeTimeProvider());
+        health.EncoderLoaded();
+        health.Polled();
+        health.Joined();
+        Assert.False(health.IsLeader);
+        Assert.Empty(health.NotReady()); // an instance without the lease still stores labels, ready to take over
+
+        health.Leader(true);
+        Assert.True(health.IsLeader);
+
+        health.Leader(false);
+        Assert.False(health.IsLeader);
+    }
 }

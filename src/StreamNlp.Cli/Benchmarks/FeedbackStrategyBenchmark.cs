@@ -13,17 +13,22 @@ using StreamNlp.Retrainer.Challengers;
 using StreamNlp.Retrainer.Challengers.Strategies;
 using StreamNlp.Retrainer.Configuration;
 using StreamNlp.Retrainer.Storage;
+using StreamNlp.Models.Ner;
+using StreamNlp.Retrainer.Challengers.Ner;
 using StreamNlp.Training.Data;
+using StreamNlp.Training.Evaluation;
+using StreamNlp.Training.Replay;
 using StreamNlp.Training.NeuralNetworks;
 using StreamNlp.Training.Workflows;
 
 namespace StreamNlp.Cli.Benchmarks;
 
 /// <summary>
-/// <c>streamnlp bench strategies</c>: the retraining strategies side by side on real domain shift. For each review
-/// domain, N labelled reviews from its training split become feedback to the shipped sentiment model; each strategy
-/// runs one retraining round exactly as the retrainer does (same runner, same gate, shipped replay set), and champion
-/// and challenger are scored on that domain's test split, on the other domains' test splits and on SST-2 dev.
+/// <c>streamnlp bench strategies</c>: the retraining strategies side by side on real data (<see cref="RealFeedback"/>).
+/// Sentiment: for each review domain, N labelled reviews from its training split become feedback to the shipped
+/// model, scored on every domain's test (or dev) split and on SST-2 dev. Topic: N AG News rows, scored on AG News dev.
+/// NER: N lower-cased CoNLL sentences, scored on CoNLL valid as written and lower-cased. Each strategy runs one
+/// retraining round exactly as the retrainer does (same runner, same gate, the shipped replay set).
 /// </summary>
 internal static class FeedbackStrategyBenchmark
 {
@@ -31,6 +36,7 @@ internal static class FeedbackStrategyBenchmark
 
     public static Command Create()
     {
+        var task = new Option<string>("--task") { Description = "sentiment (review domains), classification (AG News) or ner (lower-cased CoNLL).", DefaultValueFactory = _ => "sentiment" };
         var data = new Option<string>("--data") { Description = "The shared data folder (sentiment/reviews/<domain>/{train,test}.jsonl, sentiment/sst2/dev.jsonl).", Required = true };
         var labels = new Option<int>("--labels") { Description = "Feedback labels per domain.", DefaultValueFactory = _ => 500 };
         var strategies = new Option<string>("--strategies") { Description = "Comma-separated: adapter, weighted, replay.", DefaultValueFactory = _ => "adapter,weighted,replay" };
@@ -42,23 +48,34 @@ internal static class FeedbackStrategyBenchmark
         var split = new Option<string>("--eval-split") { Description = "Review split to score on: test, or dev (for choosing settings).", DefaultValueFactory = _ => "test" };
         var command = new Command("strategies", "Compare retraining strategies: feedback from one review domain, scored in that domain, in the other domains and on SST-2 dev.")
         {
-            data, labels, strategies, domains, seed, share, l2, testRows, split,
+            data, task, labels, strategies, domains, seed, share, l2, testRows, split,
         };
         command.SetAction((parse, ct) => CommandRunner.Guard(() => Task.FromResult(Run(
-            parse.GetValue(data)!, parse.GetValue(labels), parse.GetValue(strategies)!, parse.GetValue(domains)!, parse.GetValue(seed),
+            parse.GetValue(data)!, NlpTaskNames.TryParse(parse.GetValue(task), out var parsedTask) ? parsedTask : throw new CliException($"--task '{parse.GetValue(task)}' is not one of classification, sentiment, ner."), parse.GetValue(labels), parse.GetValue(strategies)!, parse.GetValue(domains)!, parse.GetValue(seed),
             parse.GetValue(share), parse.GetValue(l2), parse.GetValue(testRows), parse.GetValue(split)!, ct))));
         return command;
     }
 
-    private static int Run(string dataRoot, int labelCount, string strategyList, string domainList, int seed, double share, double l2, int testRows, string split, CancellationToken ct)
+    private static int Run(string dataRoot, NlpTask task, int labelCount, string strategyList, string domainList, int seed, double share, double l2, int testRows, string split, CancellationToken ct)
     {
         var strategies = strategyList.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(s => Enum.TryParse<RetrainStrategy>(s, ignoreCase: true, out var parsed) ? parsed : throw new CliException($"--strategies: unknown strategy '{s}' (adapter, weighted, replay)."))
             .ToArray();
-        var domains = domainList.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        string Review(string domain, string split) => Path.Combine(dataRoot, "sentiment", "reviews", domain, $"{split}.jsonl");
-        var sstDev = Path.Combine(dataRoot, "sentiment", "sst2", "dev.jsonl");
-        foreach (var file in domains.SelectMany(d => new[] { Review(d, "train"), Review(d, split) }).Append(sstDev))
+        var inference = new InferenceSettings();
+        var cacheDirectory = EncoderCache.DefaultDirectory;
+        var files = new EncoderCache(cacheDirectory).Ensure(EncoderDescriptor.MiniLmL6V2);
+        using var encoder = new EncoderSession(files, new SessionFactory(inference));
+        var tokenizer = new TextTokenizer(files.VocabularyPath, files.Descriptor.Uncased);
+        var features = new FeatureExtractor(tokenizer, encoder, 256, cacheDirectory);
+        var progress = new ConsoleProgressBar();
+        var shipped = new ModelRegistry(Models.Registry.ConfiguredRegistry.ShippedModelsDirectory);
+        var shippedVersion = shipped.CurrentVersion(task) ?? throw new CliException($"No shipped {task.ToName()} model.");
+        var replay = ReplaySet.Load(shipped.VersionDirectory(task, shippedVersion), shipped.Verify(task, shippedVersion), task);
+
+        // What each round is scored on (encoded once, cached on disk across runs), and the feedback of each row of the table.
+        var evaluation = new List<(string Name, Func<TaskHead, double> Score)>();
+        var rounds = new List<(string Name, IReadOnlyList<FeedbackExample> Feedback)>();
+        void Check(string file)
         {
             if (!File.Exists(file))
             {
@@ -66,34 +83,60 @@ internal static class FeedbackStrategyBenchmark
             }
         }
 
-        var inference = new InferenceSettings();
-        var cacheDirectory = EncoderCache.DefaultDirectory;
-        var files = new EncoderCache(cacheDirectory).Ensure(EncoderDescriptor.MiniLmL6V2);
-        using var encoder = new EncoderSession(files, new SessionFactory(inference));
-        var features = new FeatureExtractor(new TextTokenizer(files.VocabularyPath, files.Descriptor.Uncased), encoder, 256, cacheDirectory);
-        var progress = new ConsoleProgressBar();
-
-        // Every evaluation set, encoded once (and cached on disk across runs).
-        var evaluation = new Dictionary<string, (IReadOnlyList<LabeledText> Rows, TokenStates States)>(StringComparer.Ordinal);
-        foreach (var (name, file) in domains.Select(d => ($"{d}/{split}", Review(d, split))).Append(("sst2/dev", sstDev)))
+        void AddTexts(string name, string file)
         {
+            Check(file);
             var rows = LabeledTextReader.Read(file);
-            rows = testRows > 0 && name != "sst2/dev" ? [.. rows.Take(testRows)] : rows;
-            evaluation[name] = (rows, features.TokenStates([.. rows.Select(r => r.Text)], progress, $"encode {name}"));
+            rows = testRows > 0 && name.Contains("reviews", StringComparison.Ordinal) ? [.. rows.Take(testRows)] : rows;
+            var states = features.TokenStates([.. rows.Select(r => r.Text)], progress, $"encode {name}");
+            evaluation.Add((name, head => Accuracy(head, rows, states)));
         }
 
-        Console.WriteLine($"labels per domain: {labelCount}; seed {seed}; feedback share {share}; adapter L2 {l2}; cores: {Environment.ProcessorCount}");
-        Console.WriteLine("| feedback from | strategy | decision | round (s) | " + string.Join(" | ", evaluation.Keys.Select(k => $"{k} (champion → challenger)")) + " |");
-        Console.WriteLine("| --- | --- | --- | --- | " + string.Join(" | ", evaluation.Keys.Select(_ => "---")) + " |");
-        Dictionary<string, double>? championScores = null;
-        foreach (var domain in domains)
+        switch (task)
         {
-            var pool = LabeledTextReader.Read(Review(domain, "train")).ToArray();
-            new SeededRandom(unchecked((ulong)seed)).Shuffle(pool.AsSpan());
+            case NlpTask.Sentiment:
+                var domains = domainList.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                foreach (var domain in Domains)
+                {
+                    AddTexts($"reviews/{domain}/{split}", RealFeedback.ReviewFile(dataRoot, domain, split));
+                }
+
+                AddTexts("sst2/dev", Path.Combine(dataRoot, "sentiment", "sst2", "dev.jsonl"));
+                foreach (var domain in domains)
+                {
+                    Check(RealFeedback.ReviewFile(dataRoot, domain, "train"));
+                    rounds.Add((domain, RealFeedback.Sentiment(dataRoot, domain, labelCount, seed)));
+                }
+
+                break;
+            case NlpTask.Classification:
+                AddTexts("agnews/dev", RealFeedback.AgNews(dataRoot, "dev"));
+                rounds.Add(("agnews train (in-domain)", RealFeedback.Topic(dataRoot, labelCount, seed, (replay?.Texts?.Train ?? []).Select(t => t.Text).ToHashSet(StringComparer.Ordinal))));
+                break;
+            default:
+                Check(RealFeedback.Conll(dataRoot, "valid"));
+                var valid = ConllReader.Read(RealFeedback.Conll(dataRoot, "valid"));
+                foreach (var (name, sentences) in new[] { ("conll/valid", valid), ("conll/valid lower-cased", valid.Select(RealFeedback.Lowercase).ToList()) })
+                {
+                    var examples = sentences.Select(s => NerFeedbackConversion.FromConll(tokenizer, s)).ToList();
+                    var states = features.TokenStates([.. examples.Select(e => e.Text)], progress, $"encode {name}");
+                    evaluation.Add((name, head => EntityMetrics.FromSpans([.. examples.Select(e => e.Gold)], [.. HeadScoring.PredictWordTags(head, states).Select(BioSpans.FromTags)]).Overall.F1));
+                }
+
+                var replayTexts = (replay?.Sentences?.Train ?? []).Select(s => ConllReader.ToText(s).Text).ToHashSet(StringComparer.Ordinal);
+                rounds.Add(("conll train, lower-cased", RealFeedback.Ner(dataRoot, labelCount, seed, replayTexts)));
+                break;
+        }
+
+        var metric = task == NlpTask.Ner ? "entity F1" : "accuracy";
+        Console.WriteLine($"task: {task.ToName()}; labels per round: {labelCount}; seed {seed}; feedback share {share}; adapter L2 {l2}; {metric}; cores: {Environment.ProcessorCount}");
+        Console.WriteLine("| feedback from | strategy | decision | round (s) | " + string.Join(" | ", evaluation.Select(e => $"{e.Name} (champion → challenger)")) + " |");
+        Console.WriteLine("| --- | --- | --- | --- | " + string.Join(" | ", evaluation.Select(_ => "---")) + " |");
+        Dictionary<string, double>? championScores = null;
+        foreach (var (roundName, examples) in rounds)
+        {
             var received = DateTimeOffset.UtcNow;
-            var feedback = pool.Take(labelCount)
-                .Select((r, i) => new StoredFeedback(i + 1, new FeedbackExample(NlpTask.Sentiment, r.Text, r.Label, Source: "bench"), received, false))
-                .ToList();
+            var feedback = examples.Select((e, i) => new StoredFeedback(i + 1, e, received, false)).ToList();
             foreach (var strategy in strategies)
             {
                 ct.ThrowIfCancellationRequested();
@@ -101,26 +144,26 @@ internal static class FeedbackStrategyBenchmark
                 try
                 {
                     var registry = new ModelRegistry(root);
-                    registry.SeedFrom(new ModelRegistry(Models.Registry.ConfiguredRegistry.ShippedModelsDirectory));
+                    registry.SeedFrom(shipped);
                     var options = new RetrainerOptions { Strategy = strategy, FeedbackShare = share, AdapterL2 = l2 };
                     var runner = new ChallengeRunner(registry, features, files.Descriptor, options, inference, TimeProvider.System);
                     var clock = Stopwatch.StartNew();
-                    var result = runner.Run(NlpTask.Sentiment, feedback, ct);
+                    var result = runner.Run(task, feedback, ct);
                     var seconds = clock.Elapsed.TotalSeconds;
                     var sessions = new SessionFactory(inference);
-                    using var championHead = new TaskHead(NlpTask.Sentiment, registry.VersionDirectory(NlpTask.Sentiment, result.ChampionVersion), registry.Verify(NlpTask.Sentiment, result.ChampionVersion), sessions);
-                    using var challengerHead = new TaskHead(NlpTask.Sentiment, registry.VersionDirectory(NlpTask.Sentiment, result.Challenger.Version), result.Challenger, sessions);
-                    championScores ??= evaluation.ToDictionary(e => e.Key, e => Accuracy(championHead, e.Value.Rows, e.Value.States), StringComparer.Ordinal);
+                    using var championHead = new TaskHead(task, registry.VersionDirectory(task, result.ChampionVersion), registry.Verify(task, result.ChampionVersion), sessions);
+                    using var challengerHead = new TaskHead(task, registry.VersionDirectory(task, result.Challenger.Version), result.Challenger, sessions);
+                    championScores ??= evaluation.ToDictionary(e => e.Name, e => e.Score(championHead), StringComparer.Ordinal);
                     var cells = evaluation.Select(e =>
                     {
-                        var challenger = Accuracy(challengerHead, e.Value.Rows, e.Value.States);
-                        var champion = championScores[e.Key];
-                        return string.Create(CultureInfo.InvariantCulture, $"{champion:P1} → {challenger:P1} ({(challenger - champion) * 100:+0.0;-0.0})");
+                        var challenger = e.Score(challengerHead);
+                        var champion = championScores[e.Name];
+                        return string.Create(CultureInfo.InvariantCulture, $"{champion * 100:0.0} → {challenger * 100:0.0} ({(challenger - champion) * 100:+0.0;-0.0})");
                     });
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"| {domain} | {strategy.ToString().ToLowerInvariant()} | {result.Run.Decision} | {seconds:0.0} | {string.Join(" | ", cells)} |"));
-                    Console.Error.WriteLine($"  {domain}/{strategy}: {result.Decision.Reason}; champion {Format(result.Run.Champion)}; challenger {Format(result.Run.Challenger)}");
-                    Console.Error.Write(File.ReadAllText(Path.Combine(registry.VersionDirectory(NlpTask.Sentiment, result.Challenger.Version), "report.txt")));
+                        $"| {roundName} | {strategy.ToString().ToLowerInvariant()} | {result.Run.Decision} | {seconds:0.0} | {string.Join(" | ", cells)} |"));
+                    Console.Error.WriteLine($"  {roundName}/{strategy}: {result.Decision.Reason}; champion {Format(result.Run.Champion)}; challenger {Format(result.Run.Challenger)}");
+                    Console.Error.Write(File.ReadAllText(Path.Combine(registry.VersionDirectory(task, result.Challenger.Version), "report.txt")));
                 }
                 finally
                 {

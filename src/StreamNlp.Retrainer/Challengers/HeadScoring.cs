@@ -41,6 +41,26 @@ public static class HeadScoring
     }
 
     /// <summary>
+    /// The probabilities a token head gives every position of each text, laid out like <see cref="TokenStates"/>:
+    /// row-major <c>positions × tags</c>, text after text.
+    /// </summary>
+    public static float[] TokenProbabilities(TaskHead head, TokenStates states, int batchSize = 64)
+    {
+        var tags = head.Labels.Count;
+        var result = new float[states.PositionCount * tags];
+        RunInBatches(head, states, batchSize, (start, batch, probabilities) =>
+        {
+            for (var b = 0; b < batch.BatchSize; b++)
+            {
+                var length = states.Length(start + b);
+                probabilities.AsSpan(b * batch.SequenceLength * tags, length * tags).CopyTo(result.AsSpan(states.Offsets[start + b] * tags));
+            }
+        });
+
+        return result;
+    }
+
+    /// <summary>
     /// The BIO tag of every word of each text from a token head: each word is read from its first sub-token's row
     /// of the head's [batch, seq, tags] output and each text's words are decoded with BIO-constrained Viterbi, as
     /// the workers do. Tags are in the head's own label order (its manifest's labels).

@@ -71,18 +71,31 @@ public sealed class NerChallenge(
         var tagSet = BioTagSet.FromEntityTypes(types);
         var dev = replayDev ?? [.. holdout.Select(h => h.Sentence)];
 
-        // A token head has no adapter yet: Adapter trains like Weighted. The champion's family and options, from scratch;
-        // the replayed part and each repeat of the feedback come from the feature cache.
-        var strategy = options.Strategy == RetrainStrategy.Replay ? RetrainStrategy.Replay : RetrainStrategy.Weighted;
-        var repeats = strategy == RetrainStrategy.Weighted ? ChallengeRunner.FeedbackRepeats(replayTrain.Count, feedbackTrain.Count, options.FeedbackShare) : 1;
         var champion = HeadFamilyCatalog.Default.ChoiceOf(championManifest);
-        IReadOnlyList<IReadOnlyList<ConllSentence>> parts = [replayTrain, .. Enumerable.Repeat(feedbackTrain, repeats)];
-        var trained = champion.Train(HeadTrainingData.ForSentences(features, tagSet, parts, dev), null, cancellationToken);
-
-        var training = RetrainRecord.Create(
-            replay, replayTrain.Count, feedbackTrain.Count, holdout.Count, dev.Count,
-            trained.Epochs.Count, trained.BestEpoch, championVersion, clock.Elapsed, strategy, repeats);
-        var outcome = HeadRegistration.Register(registry, NlpTask.Ner, encoder, trained, training, promote: false, replay);
+        var sameTags = tagSet.Labels.ToHashSet(StringComparer.Ordinal).SetEquals(championManifest.Labels);
+        var strategy = options.Strategy == RetrainStrategy.Adapter && !sameTags
+            ? RetrainStrategy.Weighted // an adapter corrects the champion's tags; a new entity type needs a new head
+            : options.Strategy;
+        TrainOutcome outcome;
+        if (strategy == RetrainStrategy.Adapter)
+        {
+            var kept = feedbackTrain.ToHashSet();
+            var feedbackExamples = split[false].Where(e => kept.Contains(e.Sentence)).ToList();
+            var replayExamples = replayTrain.Take(TokenAdapterChallenger.MaxReplaySentences).Select(s => NerFeedbackConversion.FromConll(tokenizer, s)).ToList();
+            outcome = new TokenAdapterChallenger(registry, features, encoder, options, inference)
+                .Train(championVersion, championManifest, champion, replay, replayExamples, feedbackExamples, holdout.Count, clock, cancellationToken);
+        }
+        else
+        {
+            // The champion's family and options, from scratch; the replayed part and each repeat of the feedback come from the feature cache.
+            var repeats = strategy == RetrainStrategy.Weighted ? ChallengeRunner.FeedbackRepeats(replayTrain.Count, feedbackTrain.Count, options.FeedbackShare) : 1;
+            IReadOnlyList<IReadOnlyList<ConllSentence>> parts = [replayTrain, .. Enumerable.Repeat(feedbackTrain, repeats)];
+            var trained = champion.Train(HeadTrainingData.ForSentences(features, tagSet, parts, dev), null, cancellationToken);
+            var training = RetrainRecord.Create(
+                replay, replayTrain.Count, feedbackTrain.Count, holdout.Count, dev.Count,
+                trained.Epochs.Count, trained.BestEpoch, championVersion, clock.Elapsed, strategy, repeats);
+            outcome = HeadRegistration.Register(registry, NlpTask.Ner, encoder, trained, training, promote: false, replay);
+        }
 
         // Score both models through ONNX on the same cached states.
         var holdoutStates = features.TokenStates([.. holdout.Select(h => h.Text)]);

@@ -22,6 +22,9 @@ public static class ResidualAdapterGraph
     /// <summary>The adapter's kind, as the metadata value and in manifests.</summary>
     public const string Kind = "residual-linear-mean";
 
+    /// <summary>The token adapter's kind (per position, on hidden state and token features).</summary>
+    public const string TokenKind = "residual-linear-token";
+
     private const string Prefix = "adapter/";
     private const string BaseProbabilities = Prefix + "base_probabilities";
 
@@ -83,10 +86,6 @@ public static class ResidualAdapterGraph
         var axesLast = Int64(graph, "axes_last", -1);
         var axesSequence = Int64(graph, "axes_sequence", 1);
         var minimumCount = Float(graph, "minimum_count", [MeanPooling.MinimumCount]);
-        var floor = Float(graph, "probability_floor", [1e-30f]);
-        var weights = Float(graph, "weight_t", OnnxGraphBuilderTranspose(adapter.Weights, adapter.ClassCount, adapter.Dimension), adapter.Dimension, adapter.ClassCount);
-        var bias = Float(graph, "bias", adapter.Bias, adapter.ClassCount);
-
         var maskFloat = Node(graph, "Cast", [HeadContract.AttentionMask], "mask_float", new AttributeProto { Name = "to", Type = AttributeProto.Types.AttributeType.Int, I = (long)TensorProto.Types.DataType.Float });
         var maskExpanded = Node(graph, "Unsqueeze", [maskFloat, axesLast], "mask_expanded");
         var masked = Node(graph, "Mul", [HeadContract.HiddenStates, maskExpanded], "masked_hidden");
@@ -94,6 +93,45 @@ public static class ResidualAdapterGraph
         var count = Node(graph, "ReduceSum", [maskFloat, axesSequence], "token_count", KeepDims(1));
         var clamped = Node(graph, "Max", [count, minimumCount], "token_count_clamped");
         var pooled = Node(graph, "Div", [summed, clamped], "pooled");
+        AddAdapter(graph, adapter, pooled);
+        model.MetadataProps.Add(new StringStringEntryProto { Key = MetadataKey, Value = Kind });
+        return model;
+    }
+
+    /// <summary>
+    /// A token head's graph (its own adapter removed) with a per-position <paramref name="adapter"/> attached: the
+    /// adapter reads each position's <c>concat(hidden state, token features)</c>, as the token heads do.
+    /// </summary>
+    /// <exception cref="ArgumentException">The graph is not a token head, or the adapter does not fit it.</exception>
+    public static ModelProto AttachToTokens(ModelProto champion, ResidualAdapter adapter, int hiddenSize, int featureCount)
+    {
+        ArgumentNullException.ThrowIfNull(adapter);
+        if (adapter.Dimension != hiddenSize + featureCount)
+        {
+            throw new ArgumentException($"The adapter reads {adapter.Dimension} features but hidden size {hiddenSize} + {featureCount} token features give {hiddenSize + featureCount}.", nameof(adapter));
+        }
+
+        var model = Strip(champion);
+        var graph = model.Graph;
+        if (graph.Input.All(i => i.Name != HeadContract.TokenFeatures) || graph.Output.All(o => o.Name != HeadContract.Probabilities))
+        {
+            throw new ArgumentException($"A token adapter attaches to a token head (inputs {HeadContract.HiddenStates} and {HeadContract.TokenFeatures}, output {HeadContract.Probabilities}).", nameof(champion));
+        }
+
+        RenameOutput(graph, HeadContract.Probabilities, BaseProbabilities);
+        var inputs = Node(graph, "Concat", [HeadContract.HiddenStates, HeadContract.TokenFeatures], "token_inputs", new AttributeProto { Name = "axis", Type = AttributeProto.Types.AttributeType.Int, I = -1 });
+        AddAdapter(graph, adapter, inputs);
+        model.MetadataProps.Add(new StringStringEntryProto { Key = MetadataKey, Value = TokenKind });
+        return model;
+    }
+
+    /// <summary>Adds the correction, the gate and the final softmax reading <paramref name="features"/> (last axis = the adapter's input).</summary>
+    private static void AddAdapter(GraphProto graph, ResidualAdapter adapter, string features)
+    {
+        var floor = Float(graph, "probability_floor", [1e-30f]);
+        var weights = Float(graph, "weight_t", OnnxGraphBuilderTranspose(adapter.Weights, adapter.ClassCount, adapter.Dimension), adapter.Dimension, adapter.ClassCount);
+        var bias = Float(graph, "bias", adapter.Bias, adapter.ClassCount);
+        var pooled = features;
         var product = Node(graph, "MatMul", [pooled, weights], "matmul");
         var correction = Node(graph, "Add", [product, bias], "correction");
         var floored = Node(graph, "Max", [BaseProbabilities, floor], "base_floored");
@@ -128,8 +166,6 @@ public static class ResidualAdapterGraph
             Output = { HeadContract.Probabilities },
             Attribute = { new AttributeProto { Name = "axis", Type = AttributeProto.Types.AttributeType.Int, I = -1 } },
         });
-        model.MetadataProps.Add(new StringStringEntryProto { Key = MetadataKey, Value = Kind });
-        return model;
     }
 
     /// <summary>Reads an ONNX file.</summary>

@@ -53,18 +53,29 @@ public sealed class AdapterChallenger(
         var adapterOptions = new ResidualAdapterOptions { FeedbackShare = options.FeedbackShare, L2 = options.AdapterL2 };
         var adapter = ResidualAdapter.Train(pooled, states.HiddenSize, baseLogProbabilities, gold, isFeedback, adapterOptions, cancellationToken);
 
+        var graph = ResidualAdapterGraph.Attach(championGraph, adapter, states.HiddenSize);
+        var report = Report(adapter, pooled, baseLogProbabilities, gold, isFeedback, labels.Count, states.HiddenSize, adapterOptions);
+        return Register(registry, encoder, options, task, championVersion, championManifest, championHead, replay, graph, report,
+            replayTrain.Count, feedbackTrain.Count, holdoutCount, replay?.Texts?.Dev.Count ?? holdoutCount, adapterOptions, ResidualAdapterGraph.Kind, clock);
+    }
+
+    /// <summary>Writes an adapted head (graph, report, the champion's replay set, manifest) as a new, not yet current, version.</summary>
+    internal static TrainOutcome Register(
+        ModelRegistry registry, EncoderDescriptor encoder, RetrainerOptions options, NlpTask task, string championVersion, HeadManifest championManifest,
+        HeadChoice championHead, ReplaySet? replay, Onnx.ModelProto graph, string report, int replayRows, int feedbackRows, int holdoutCount, int devCount,
+        ResidualAdapterOptions adapterOptions, string kind, Stopwatch clock)
+    {
         var version = registry.NextVersion(task);
         var directory = registry.VersionDirectory(task, version);
         Directory.CreateDirectory(directory);
-        ResidualAdapterGraph.Write(ResidualAdapterGraph.Attach(championGraph, adapter, states.HiddenSize), Path.Combine(directory, HeadContract.FileName));
-        var report = Report(adapter, pooled, baseLogProbabilities, gold, isFeedback, labels.Count, states.HiddenSize, adapterOptions);
+        ResidualAdapterGraph.Write(graph, Path.Combine(directory, HeadContract.FileName));
         File.WriteAllText(Path.Combine(directory, "report.txt"), report);
         var replayFiles = replay?.WriteTo(directory) ?? [];
         var training = RetrainRecord.Create(
-            replay, replayTrain.Count, feedbackTrain.Count, holdoutCount, replay?.Texts?.Dev.Count ?? holdoutCount, adapterOptions.Steps, adapterOptions.Steps,
+            replay, replayRows, feedbackRows, holdoutCount, devCount, adapterOptions.Steps, adapterOptions.Steps,
             championVersion, clock.Elapsed, RetrainStrategy.Adapter, extra: new Dictionary<string, string>
             {
-                ["adapter"] = ResidualAdapterGraph.Kind,
+                ["adapter"] = kind,
                 ["feedbackShare"] = options.FeedbackShare.ToString(CultureInfo.InvariantCulture),
                 ["adapterL2"] = options.AdapterL2.ToString(CultureInfo.InvariantCulture),
             });
@@ -73,7 +84,7 @@ public sealed class AdapterChallenger(
             Task = task.ToName(),
             Version = version,
             Head = championHead.ToRecipe(),
-            Labels = labels,
+            Labels = championManifest.Labels,
             CreatedAt = DateTimeOffset.UtcNow,
             Encoder = new EncoderReference(encoder.Name, encoder.ModelSha256),
             Files = new Dictionary<string, string>(),
@@ -106,7 +117,11 @@ public sealed class AdapterChallenger(
     }
 
     /// <summary>The logarithm of what the champion's graph (without any adapter it carries) gives each text.</summary>
-    private float[] BaseLogProbabilities(NlpTask task, Onnx.ModelProto championGraph, HeadManifest championManifest, TokenStates states)
+    private float[] BaseLogProbabilities(NlpTask task, Onnx.ModelProto championGraph, HeadManifest championManifest, TokenStates states) =>
+        LogOf(RunStripped(task, championGraph, championManifest, inference, head => HeadScoring.Probabilities(head, states)));
+
+    /// <summary>Runs the champion's graph without any adapter it carries (written to a temporary folder) through <paramref name="run"/>.</summary>
+    internal static float[] RunStripped(NlpTask task, Onnx.ModelProto championGraph, HeadManifest championManifest, InferenceSettings inference, Func<TaskHead, float[]> run)
     {
         var folder = Path.Combine(Path.GetTempPath(), $"streamnlp-adapter-base-{Guid.NewGuid():N}");
         Directory.CreateDirectory(folder);
@@ -114,13 +129,7 @@ public sealed class AdapterChallenger(
         {
             ResidualAdapterGraph.Write(ResidualAdapterGraph.Strip(championGraph), Path.Combine(folder, HeadContract.FileName));
             using var head = new TaskHead(task, folder, championManifest, new SessionFactory(inference));
-            var probabilities = HeadScoring.Probabilities(head, states);
-            for (var i = 0; i < probabilities.Length; i++)
-            {
-                probabilities[i] = MathF.Log(Math.Max(probabilities[i], 1e-30f));
-            }
-
-            return probabilities;
+            return run(head);
         }
         finally
         {
@@ -128,7 +137,18 @@ public sealed class AdapterChallenger(
         }
     }
 
-    private static string Report(
+    /// <summary>The natural logarithm of each probability (floored at 1e-30), in place.</summary>
+    internal static float[] LogOf(float[] probabilities)
+    {
+        for (var i = 0; i < probabilities.Length; i++)
+        {
+            probabilities[i] = MathF.Log(Math.Max(probabilities[i], 1e-30f));
+        }
+
+        return probabilities;
+    }
+
+    internal static string Report(
         ResidualAdapter adapter, float[] pooled, float[] baseLog, int[] gold, bool[] isFeedback, int classes, int hidden, ResidualAdapterOptions options)
     {
         int baseFeedback = 0, adaptedFeedback = 0, baseReplay = 0, adaptedReplay = 0;

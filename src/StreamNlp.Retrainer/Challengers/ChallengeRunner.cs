@@ -118,7 +118,7 @@ public sealed class ChallengeRunner(
             return 1;
         }
 
-        return Math.Max(1, (int)Math.Round(share / (1 - share) * replayCount / feedbackCount));
+        return Math.Max(1, (int)Math.Round(share / (1 - share) * replayCount / feedbackCount, MidpointRounding.AwayFromZero));
     }
 
     private static Scorecard Score(TaskHead head, IReadOnlyList<LabeledText> holdout, TokenStates holdoutStates, IReadOnlyList<LabeledText>? baseDev, TokenStates? baseStates)

@@ -31,8 +31,11 @@ internal static class BenchCommand
     {
         var labels = new Option<int>("--labels") { Description = "Feedback labels to send.", DefaultValueFactory = _ => 1000 };
         var baseData = new Option<string?>("--base-data") { Description = "Base data folder (like ../shared/data); default: a small synthetic base set." };
-        var feedback = new Command("feedback", "Time N feedback labels (a new 'cooking' topic) becoming a promoted classification model.") { labels, baseData };
-        feedback.SetAction((parse, ct) => CommandRunner.Guard(() => FeedbackAsync(parse.GetValue(labels), parse.GetValue(baseData), ct)));
+        var realData = new Option<string?>("--data") { Description = "The shared data folder: time N real labels per task (book reviews, AG News, lower-cased CoNLL) from the last label to the retrainer's decision, with default settings." };
+        var feedback = new Command("feedback", "Time N feedback labels becoming a retrainer decision: real labels for every task with --data, else a new 'cooking' topic (synthetic).") { labels, baseData, realData };
+        feedback.SetAction((parse, ct) => CommandRunner.Guard(() => parse.GetValue(realData) is { } real
+            ? RealFeedbackBenchmark.RunAsync(real, parse.GetValue(labels), ct)
+            : FeedbackAsync(parse.GetValue(labels), parse.GetValue(baseData), ct)));
         var data = new Option<string?>("--data") { Description = "JSONL file with a \"text\" per line (real text). Default: the shipped sample of 500 AG News texts." };
         var messages = new Option<int>("--messages") { Description = "Texts to send (the file is cycled when it has fewer rows).", DefaultValueFactory = _ => 1000 };
         var batch = new Option<int>("--batch-size") { Description = "StreamNlp:Batching:MaxBatchSize, and the in-process pass's batch size.", DefaultValueFactory = _ => 64 };

@@ -6,7 +6,9 @@ using StreamNlp.Models.Encoders;
 using StreamNlp.Models.Heads;
 using StreamNlp.Models.Registry;
 using StreamNlp.Models.Runtime;
+using StreamNlp.Retrainer.Challengers.Ner;
 using StreamNlp.Retrainer.Challengers.Strategies;
+using StreamNlp.Training.Replay;
 using StreamNlp.Retrainer.Configuration;
 using StreamNlp.Retrainer.Storage;
 using StreamNlp.Training.Data;
@@ -105,6 +107,38 @@ public sealed class ChallengeRunner(
             championCard.ToMetrics(), challengerCard.ToMetrics(),
             decision.Promote ? RetrainDecisions.Promoted : RetrainDecisions.Rejected, decision.Reason);
         return new ChallengeResult(run, decision, outcome.Manifest, championVersion);
+    }
+
+    /// <summary>
+    /// Encodes the replay set a task's next round will use (the current champion's, or one drawn from the configured
+    /// base data), so its features are in the on-disk cache before the first labels arrive and a round only encodes
+    /// the feedback. Returns that replay set, or null when the task has none (no current model, no replay, no base data).
+    /// </summary>
+    public ReplaySet? WarmUp(NlpTask task, CancellationToken cancellationToken)
+    {
+        if (registry.CurrentVersion(task) is not { } version)
+        {
+            return null;
+        }
+
+        var manifest = registry.Verify(task, version, encoder.ModelSha256);
+        var replay = ReplaySource.For(task, options, registry.VersionDirectory(task, version), manifest);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (replay?.Sentences is { } sentences)
+        {
+            var tokenizer = features.Tokenizer;
+            features.TokenStates([.. sentences.Train.Take(TokenAdapterChallenger.MaxReplaySentences).Select(s => NerFeedbackConversion.FromConll(tokenizer, s).Text)]);
+            cancellationToken.ThrowIfCancellationRequested();
+            features.TokenStates([.. sentences.Dev.Select(s => NerFeedbackConversion.FromConll(tokenizer, s).Text)]);
+        }
+        else if (replay?.Texts is { } texts)
+        {
+            features.TokenStates([.. texts.Train.Select(t => t.Text)]);
+            cancellationToken.ThrowIfCancellationRequested();
+            features.TokenStates([.. texts.Dev.Select(t => t.Text)]);
+        }
+
+        return replay;
     }
 
     /// <summary>

@@ -28,8 +28,12 @@ internal static partial class RetrainerLog
     [LoggerMessage(EventId = 3006, Level = LogLevel.Error, Message = "Kafka error in the retrainer: {Reason}")]
     public static partial void KafkaError(ILogger logger, string reason);
 
-    [LoggerMessage(EventId = 3007, Level = LogLevel.Warning, Message = "No base data configured for {Task}: challengers train on feedback only and the base dev check is skipped")]
+    [LoggerMessage(EventId = 3007, Level = LogLevel.Warning, Message = "No replay set for {Task}: the current model carries none and no base data is configured (--base-data); challengers train on feedback only and the base dev check is skipped")]
     public static partial void NoBaseData(ILogger logger, string task);
+
+    [LoggerMessage(EventId = 3015, Level = LogLevel.Information,
+        Message = "Replay set for {Task} ready: {TrainRows} training and {DevRows} dev rows from {Source}, encoded into the feature cache in {Seconds:0.0} s")]
+    public static partial void ReplayReady(ILogger logger, string task, int trainRows, int devRows, string source, double seconds);
 
     [LoggerMessage(EventId = 3008, Level = LogLevel.Information,
         Message = "Retrainer instance {InstanceId} joining the lease group {GroupId} on {Topic}; the member holding partition 0 retrains and publishes")]

@@ -109,11 +109,6 @@ public sealed class RetrainerWorker(
         health.EncoderLoaded();
         var extractor = new FeatureExtractor(new TextTokenizer(files.VocabularyPath, files.Descriptor.Uncased), encoder, modelOptions.Value.MaxTokens, cacheDirectory);
         var runner = new ChallengeRunner(registry, extractor, files.Descriptor, options, inference, time);
-        foreach (var task in NlpTaskNames.All.Where(t => BaseData.FilesFor(t, options) is null))
-        {
-            RetrainerLog.NoBaseData(logger, task.ToName());
-        }
-
         RetrainerLog.Started(logger, kafka.FeedbackTopic, feedbackGroup, store.DatabasePath, options.MinLabels, options.MaxWaitSeconds);
         using var stopConsuming = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         var consumeLoop = Task.Factory.StartNew(
@@ -125,6 +120,7 @@ public sealed class RetrainerWorker(
 
         try
         {
+            var toWarm = new Queue<NlpTask>(NlpTaskNames.All);
             using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.CheckIntervalSeconds), time);
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
             {
@@ -136,12 +132,20 @@ public sealed class RetrainerWorker(
                     }
                 }
 
+                var retrained = false;
                 foreach (var task in NlpTaskNames.All)
                 {
                     if (lease.IsLeader && IsDue(store, task, options))
                     {
                         await RetrainAsync(task, store, runner, registry, lease, kafka, stoppingToken).ConfigureAwait(false);
+                        retrained = true;
                     }
+                }
+
+                // Between rounds, one task at a time: encode its replay set, so a round never waits for more than one warm-up.
+                if (!retrained && toWarm.TryDequeue(out var warm))
+                {
+                    await Task.Run(() => WarmUp(runner, warm, stoppingToken), stoppingToken).ConfigureAwait(false);
                 }
             }
         }
@@ -160,6 +164,29 @@ public sealed class RetrainerWorker(
             }
             catch (OperationCanceledException)
             {
+            }
+        }
+    }
+
+    /// <summary>Encodes a task's replay set into the feature cache (a failure is logged; that task's first round encodes it).</summary>
+    private void WarmUp(ChallengeRunner runner, NlpTask task, CancellationToken cancellationToken)
+    {
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            try
+            {
+                if (runner.WarmUp(task, cancellationToken) is { } replay)
+                {
+                    RetrainerLog.ReplayReady(logger, task.ToName(), replay.Record.TrainRows, replay.Record.DevRows, replay.Record.Source ?? "", clock.Elapsed.TotalSeconds);
+                }
+                else
+                {
+                    RetrainerLog.NoBaseData(logger, task.ToName());
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                RetrainerLog.RetrainFailed(logger, task.ToName(), $"replay set not prepared: {ex.Message}", null);
             }
         }
     }

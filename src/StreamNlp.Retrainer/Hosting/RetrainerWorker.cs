@@ -188,6 +188,8 @@ public sealed class RetrainerWorker(
             {
                 RetrainerLog.RetrainFailed(logger, task.ToName(), $"replay set not prepared: {ex.Message}", null);
             }
+
+            statistics.CountReplayPrepared();
         }
     }
 

@@ -31,10 +31,6 @@ public sealed class ResidualAdapter
         ChampionScale = championScale;
         GateWeights = gateWeights;
         GateBias = gateBias;
-        if (gateWeights is not null && gateWeights.Length != dimension)
-        {
-            throw new ArgumentException($"Expected {dimension} gate weights, got {gateWeights.Length}.", nameof(gateWeights));
-        }
     }
 
     /// <summary>The domain gate's weights (null: no gate, the correction applies everywhere).</summary>
@@ -42,7 +38,10 @@ public sealed class ResidualAdapter
 
     public float GateBias { get; }
 
-    /// <summary>How much of the correction applies to an input: <c>σ(v·pool(x) + c)</c>, 1 without a gate.</summary>
+    /// <summary>The width of the gate's input (the adapter's input unless it was trained on separate gate features).</summary>
+    public int GateDimension => GateWeights?.Length ?? Dimension;
+
+    /// <summary>How much of the correction applies to an input, from its gate features: <c>σ(v·z + c)</c>, 1 without a gate.</summary>
     public float Gate(ReadOnlySpan<float> features) =>
         GateWeights is null ? 1f : Sigmoid(TensorPrimitives.Dot(GateWeights, features) + GateBias);
 
@@ -59,10 +58,13 @@ public sealed class ResidualAdapter
     public int ClassCount => Bias.Length;
 
     /// <summary>Adapted probabilities of one example: softmax of the champion's log-probabilities plus the correction.</summary>
-    public float[] Probabilities(ReadOnlySpan<float> features, ReadOnlySpan<float> championLogProbabilities)
+    /// <param name="features">The adapter's input.</param>
+    /// <param name="championLogProbabilities">The logarithm of the champion's probabilities.</param>
+    /// <param name="gateFeatures">The gate's input when it differs from <paramref name="features"/> (token adapters: the sentence's mean).</param>
+    public float[] Probabilities(ReadOnlySpan<float> features, ReadOnlySpan<float> championLogProbabilities, ReadOnlySpan<float> gateFeatures = default)
     {
         var logits = new float[ClassCount];
-        var gate = Gate(features);
+        var gate = Gate(gateFeatures.IsEmpty ? features : gateFeatures);
         var scale = 1f - (gate * (1f - ChampionScale));
         for (var c = 0; c < ClassCount; c++)
         {
@@ -79,9 +81,11 @@ public sealed class ResidualAdapter
     /// Rows flagged in <paramref name="isFeedback"/> share <see cref="ResidualAdapterOptions.FeedbackShare"/> of the
     /// loss equally; the others share the rest (all of it when there is no feedback row, and vice versa).
     /// </summary>
+    /// <param name="gateFeatures">The gate's input per example (<c>n × gateDimension</c>), when it is not <paramref name="features"/>.</param>
+    /// <param name="gateDimension">The width of <paramref name="gateFeatures"/>.</param>
     public static ResidualAdapter Train(
         float[] features, int dimension, float[] championLogProbabilities, int[] gold, bool[] isFeedback, ResidualAdapterOptions options,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default, float[]? gateFeatures = null, int gateDimension = 0)
     {
         ArgumentNullException.ThrowIfNull(features);
         ArgumentNullException.ThrowIfNull(championLogProbabilities);
@@ -111,12 +115,22 @@ public sealed class ResidualAdapter
         float[]? gateWeights = null;
         var gateBias = 0f;
         var gate = Enumerable.Repeat(1f, n).ToArray();
+        if (gateFeatures is null)
+        {
+            gateFeatures = features;
+            gateDimension = dimension;
+        }
+        else if (gateDimension <= 0 || gateFeatures.Length != n * gateDimension)
+        {
+            throw new ArgumentException($"Expected {n} × {gateDimension} gate feature values, got {gateFeatures.Length}.", nameof(gateFeatures));
+        }
+
         if (options.DomainGate && feedbackCount > 0 && replayCount > 0)
         {
-            (gateWeights, gateBias) = TrainGate(features, dimension, isFeedback, feedbackCount, replayCount, options, cancellationToken);
+            (gateWeights, gateBias) = TrainGate(gateFeatures, gateDimension, isFeedback, feedbackCount, replayCount, options, cancellationToken);
             for (var i = 0; i < n; i++)
             {
-                gate[i] = Sigmoid(TensorPrimitives.Dot(gateWeights, features.AsSpan(i * dimension, dimension)) + gateBias);
+                gate[i] = Sigmoid(TensorPrimitives.Dot(gateWeights, gateFeatures.AsSpan(i * gateDimension, gateDimension)) + gateBias);
             }
         }
 

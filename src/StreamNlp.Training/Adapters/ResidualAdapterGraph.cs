@@ -93,14 +93,16 @@ public static class ResidualAdapterGraph
         var count = Node(graph, "ReduceSum", [maskFloat, axesSequence], "token_count", KeepDims(1));
         var clamped = Node(graph, "Max", [count, minimumCount], "token_count_clamped");
         var pooled = Node(graph, "Div", [summed, clamped], "pooled");
-        AddAdapter(graph, adapter, pooled);
+        AddAdapter(graph, adapter, pooled, pooled);
         model.MetadataProps.Add(new StringStringEntryProto { Key = MetadataKey, Value = Kind });
         return model;
     }
 
     /// <summary>
     /// A token head's graph (its own adapter removed) with a per-position <paramref name="adapter"/> attached: the
-    /// adapter reads each position's <c>concat(hidden state, token features)</c>, as the token heads do.
+    /// adapter reads each position's <c>concat(hidden state, token features)</c>, as the token heads do; its gate (when
+    /// trained) reads the sentence, the masked mean of those inputs over all positions, so a whole sentence is judged
+    /// like the feedback or like the base data (the graph then takes <c>attention_mask</c> if the head did not).
     /// </summary>
     /// <exception cref="ArgumentException">The graph is not a token head, or the adapter does not fit it.</exception>
     public static ModelProto AttachToTokens(ModelProto champion, ResidualAdapter adapter, int hiddenSize, int featureCount)
@@ -120,13 +122,45 @@ public static class ResidualAdapterGraph
 
         RenameOutput(graph, HeadContract.Probabilities, BaseProbabilities);
         var inputs = Node(graph, "Concat", [HeadContract.HiddenStates, HeadContract.TokenFeatures], "token_inputs", new AttributeProto { Name = "axis", Type = AttributeProto.Types.AttributeType.Int, I = -1 });
-        AddAdapter(graph, adapter, inputs);
+        var gateInput = inputs;
+        if (adapter.GateWeights is not null)
+        {
+            // The gate reads the sentence: the masked mean of every position's inputs, [batch, 1, features].
+            if (graph.Input.All(i => i.Name != HeadContract.AttentionMask))
+            {
+                graph.Input.Add(new ValueInfoProto
+                {
+                    Name = HeadContract.AttentionMask,
+                    Type = new TypeProto
+                    {
+                        TensorType = new TypeProto.Types.Tensor
+                        {
+                            ElemType = (int)TensorProto.Types.DataType.Int64,
+                            Shape = new TensorShapeProto { Dim = { new TensorShapeProto.Types.Dimension { DimParam = "batch" }, new TensorShapeProto.Types.Dimension { DimParam = "sequence" } } },
+                        },
+                    },
+                });
+            }
+
+            var axesLast = Int64(graph, "axes_last", -1);
+            var axesSequence = Int64(graph, "axes_sequence", 1);
+            var minimumCount = Float(graph, "minimum_count", [MeanPooling.MinimumCount]);
+            var maskFloat = Node(graph, "Cast", [HeadContract.AttentionMask], "mask_float", new AttributeProto { Name = "to", Type = AttributeProto.Types.AttributeType.Int, I = (long)TensorProto.Types.DataType.Float });
+            var maskExpanded = Node(graph, "Unsqueeze", [maskFloat, axesLast], "mask_expanded");
+            var masked = Node(graph, "Mul", [inputs, maskExpanded], "masked_inputs");
+            var summed = Node(graph, "ReduceSum", [masked, axesSequence], "summed_inputs", KeepDims(1));
+            var count = Node(graph, "ReduceSum", [maskExpanded, axesSequence], "token_count", KeepDims(1));
+            var clamped = Node(graph, "Max", [count, minimumCount], "token_count_clamped");
+            gateInput = Node(graph, "Div", [summed, clamped], "sentence_mean");
+        }
+
+        AddAdapter(graph, adapter, inputs, gateInput);
         model.MetadataProps.Add(new StringStringEntryProto { Key = MetadataKey, Value = TokenKind });
         return model;
     }
 
     /// <summary>Adds the correction, the gate and the final softmax reading <paramref name="features"/> (last axis = the adapter's input).</summary>
-    private static void AddAdapter(GraphProto graph, ResidualAdapter adapter, string features)
+    private static void AddAdapter(GraphProto graph, ResidualAdapter adapter, string features, string gateFeatures)
     {
         var floor = Float(graph, "probability_floor", [1e-30f]);
         var weights = Float(graph, "weight_t", OnnxGraphBuilderTranspose(adapter.Weights, adapter.ClassCount, adapter.Dimension), adapter.Dimension, adapter.ClassCount);
@@ -140,9 +174,9 @@ public static class ResidualAdapterGraph
         if (adapter.GateWeights is { } gateWeights)
         {
             // g = σ(pool·v + c) per row; logits = (1 − g·(1 − a))·log p + g·correction.
-            var gateMatrix = Float(graph, "gate_weight", gateWeights, adapter.Dimension, 1);
+            var gateMatrix = Float(graph, "gate_weight", gateWeights, gateWeights.Length, 1);
             var gateBias = Float(graph, "gate_bias", [adapter.GateBias]);
-            var gateLogit = Node(graph, "Add", [Node(graph, "MatMul", [pooled, gateMatrix], "gate_matmul"), gateBias], "gate_logit");
+            var gateLogit = Node(graph, "Add", [Node(graph, "MatMul", [gateFeatures, gateMatrix], "gate_matmul"), gateBias], "gate_logit");
             var gate = Node(graph, "Sigmoid", [gateLogit], "gate");
             var one = Float(graph, "one", [1f]);
             var shrink = Float(graph, "one_minus_scale", [1f - adapter.ChampionScale]);

@@ -149,13 +149,15 @@ public sealed class AdapterChallenger(
     }
 
     internal static string Report(
-        ResidualAdapter adapter, float[] pooled, float[] baseLog, int[] gold, bool[] isFeedback, int classes, int hidden, ResidualAdapterOptions options)
+        ResidualAdapter adapter, float[] pooled, float[] baseLog, int[] gold, bool[] isFeedback, int classes, int hidden, ResidualAdapterOptions options, float[]? gateFeatures = null)
     {
         int baseFeedback = 0, adaptedFeedback = 0, baseReplay = 0, adaptedReplay = 0;
         for (var i = 0; i < gold.Length; i++)
         {
             var champion = TensorPrimitives.IndexOfMax(baseLog.AsSpan(i * classes, classes)) == gold[i];
-            var adapted = TensorPrimitives.IndexOfMax(adapter.Probabilities(pooled.AsSpan(i * hidden, hidden), baseLog.AsSpan(i * classes, classes))) == gold[i];
+            var adapted = TensorPrimitives.IndexOfMax(adapter.Probabilities(
+                pooled.AsSpan(i * hidden, hidden), baseLog.AsSpan(i * classes, classes),
+                gateFeatures is null ? default : gateFeatures.AsSpan(i * adapter.GateDimension, adapter.GateDimension))) == gold[i];
             if (isFeedback[i])
             {
                 baseFeedback += champion ? 1 : 0;
@@ -170,7 +172,8 @@ public sealed class AdapterChallenger(
 
         var feedback = isFeedback.Count(f => f);
         var replay = gold.Length - feedback;
-        var gates = Enumerable.Range(0, gold.Length).Select(i => adapter.Gate(pooled.AsSpan(i * hidden, hidden))).ToArray();
+        var gateDimension = gateFeatures is null ? hidden : adapter.GateDimension;
+        var gates = Enumerable.Range(0, gold.Length).Select(i => adapter.Gate((gateFeatures ?? pooled).AsSpan(i * gateDimension, gateDimension))).ToArray();
         var feedbackGate = feedback == 0 ? 0 : gates.Where((_, i) => isFeedback[i]).Average();
         var replayGate = replay == 0 ? 0 : gates.Where((_, i) => !isFeedback[i]).Average();
         var text = new StringBuilder();

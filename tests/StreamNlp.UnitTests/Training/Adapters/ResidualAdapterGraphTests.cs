@@ -39,24 +39,44 @@ public sealed class ResidualAdapterGraphTests
     }
 
     [Fact]
-    public void TokenAdapter_OnnxOutput_EqualsManagedAdapterPerPosition()
+    public void TokenAdapter_OnnxOutput_EqualsManagedAdapterPerPosition_WithTheSentenceGate()
     {
         const int batch = 2, seq = 5, tags = 5;
         const int featureCount = TokenShapeFeatures.Count;
-        var champion = HeadOnnxExporter.BuildTokenHead(RandomClassifier(Hidden + featureCount, tags, seed: 4), Hidden, featureCount);
-        var adapter = RandomAdapter(Hidden + featureCount, tags, seed: 5);
+        const int dimension = Hidden + featureCount;
+        var champion = HeadOnnxExporter.BuildTokenHead(RandomClassifier(dimension, tags, seed: 4), Hidden, featureCount);
+        var adapter = RandomAdapter(dimension, tags, seed: 5);
         var random = new Random(6);
         var hidden = Values(random, batch * seq * Hidden);
         var shape = Values(random, batch * seq * featureCount);
+        int[] lengths = [5, 3];
+        var mask = Mask(lengths, seq);
 
-        var championOutput = RunTokens(champion, hidden, shape, batch, seq);
-        var adapted = RunTokens(ResidualAdapterGraph.AttachToTokens(champion, adapter, Hidden, featureCount), hidden, shape, batch, seq);
+        var championOutput = RunTokens(champion, hidden, shape, mask, batch, seq);
+        var graph = ResidualAdapterGraph.AttachToTokens(champion, adapter, Hidden, featureCount);
+        var adapted = RunTokens(graph, hidden, shape, mask, batch, seq);
 
-        for (var p = 0; p < batch * seq; p++)
+        Assert.Contains(graph.Graph.Input, i => i.Name == HeadContract.AttentionMask); // the dense token head had none; the gate needs it
+        for (var b = 0; b < batch; b++)
         {
-            float[] input = [.. hidden.AsSpan(p * Hidden, Hidden), .. shape.AsSpan(p * featureCount, featureCount)];
-            var expected = adapter.Probabilities(input, [.. championOutput.AsSpan(p * tags, tags).ToArray().Select(v => MathF.Log(v))]);
-            AssertClose(expected, adapted.AsSpan(p * tags, tags).ToArray());
+            // The gate reads the sentence: the mean of its real positions' inputs.
+            var sentence = new float[dimension];
+            for (var t = 0; t < lengths[b]; t++)
+            {
+                var p = (b * seq) + t;
+                for (var d = 0; d < dimension; d++)
+                {
+                    sentence[d] += (d < Hidden ? hidden[(p * Hidden) + d] : shape[(p * featureCount) + d - Hidden]) / lengths[b];
+                }
+            }
+
+            for (var t = 0; t < seq; t++)
+            {
+                var p = (b * seq) + t;
+                float[] input = [.. hidden.AsSpan(p * Hidden, Hidden), .. shape.AsSpan(p * featureCount, featureCount)];
+                var expected = adapter.Probabilities(input, [.. championOutput.AsSpan(p * tags, tags).ToArray().Select(v => MathF.Log(v))], sentence);
+                AssertClose(expected, adapted.AsSpan(p * tags, tags).ToArray());
+            }
         }
     }
 
@@ -136,13 +156,19 @@ public sealed class ResidualAdapterGraphTests
         return outputs[0].GetTensorDataAsSpan<float>().ToArray();
     }
 
-    private static float[] RunTokens(ModelProto model, float[] hidden, float[] shape, int batch, int seq)
+    private static float[] RunTokens(ModelProto model, float[] hidden, float[] shape, long[] mask, int batch, int seq)
     {
         using var session = new InferenceSession(Google.Protobuf.MessageExtensions.ToByteArray(model));
         using var hiddenValue = OrtValue.CreateTensorValueFromMemory(hidden, [batch, seq, Hidden]);
         using var shapeValue = OrtValue.CreateTensorValueFromMemory(shape, [batch, seq, (long)TokenShapeFeatures.Count]);
+        using var maskValue = OrtValue.CreateTensorValueFromMemory(mask, [batch, seq]);
         using var runOptions = new RunOptions();
-        using var outputs = session.Run(runOptions, [HeadContract.HiddenStates, HeadContract.TokenFeatures], [hiddenValue, shapeValue], [HeadContract.Probabilities]);
+        var withMask = session.InputNames.Contains(HeadContract.AttentionMask);
+        using var outputs = session.Run(
+            runOptions,
+            withMask ? [HeadContract.HiddenStates, HeadContract.TokenFeatures, HeadContract.AttentionMask] : [HeadContract.HiddenStates, HeadContract.TokenFeatures],
+            withMask ? [hiddenValue, shapeValue, maskValue] : [hiddenValue, shapeValue],
+            [HeadContract.Probabilities]);
         return outputs[0].GetTensorDataAsSpan<float>().ToArray();
     }
 

@@ -26,10 +26,16 @@ internal static class RealFeedback
         [.. Shuffled(LabeledTextReader.Read(ReviewFile(dataRoot, domain, "train")), seed).Take(count)
             .Select(r => new FeedbackExample(NlpTask.Sentiment, r.Text, r.Label, Source: "bench"))];
 
-    /// <summary><paramref name="count"/> AG News training rows that are not in <paramref name="exclude"/> (the replay set).</summary>
-    public static IReadOnlyList<FeedbackExample> Topic(string dataRoot, int count, int seed, IReadOnlySet<string> exclude) =>
-        [.. Shuffled(LabeledTextReader.Read(AgNews(dataRoot, "train")), seed).Where(r => !exclude.Contains(r.Text)).Take(count)
+    /// <summary>
+    /// <paramref name="count"/> AG News training rows that are neither in <paramref name="exclude"/> (the replay set) nor
+    /// in dev (the sample's train file repeats every dev row; the retrainer would drop those).
+    /// </summary>
+    public static IReadOnlyList<FeedbackExample> Topic(string dataRoot, int count, int seed, IReadOnlySet<string> exclude)
+    {
+        var dev = LabeledTextReader.Read(AgNews(dataRoot, "dev")).Select(r => r.Text).ToHashSet(StringComparer.Ordinal);
+        return [.. Shuffled(LabeledTextReader.Read(AgNews(dataRoot, "train")), seed).Where(r => !exclude.Contains(r.Text) && !dev.Contains(r.Text)).Take(count)
             .Select(r => new FeedbackExample(NlpTask.Classification, r.Text, r.Label, Source: "bench"))];
+    }
 
     /// <summary><paramref name="count"/> CoNLL training sentences not in <paramref name="exclude"/> (by their text), lower-cased, as text with entity spans.</summary>
     public static IReadOnlyList<FeedbackExample> Ner(string dataRoot, int count, int seed, IReadOnlySet<string> exclude) =>

@@ -149,7 +149,7 @@ public sealed class AdapterChallenger(
     }
 
     internal static string Report(
-        ResidualAdapter adapter, float[] pooled, float[] baseLog, int[] gold, bool[] isFeedback, int classes, int hidden, ResidualAdapterOptions options, float[]? gateFeatures = null)
+        ResidualAdapter adapter, float[] pooled, float[] baseLog, int[] gold, bool[] isFeedback, int classes, int hidden, ResidualAdapterOptions options, float[]? gateFeatures = null, string kind = ResidualAdapterGraph.Kind)
     {
         int baseFeedback = 0, adaptedFeedback = 0, baseReplay = 0, adaptedReplay = 0;
         for (var i = 0; i < gold.Length; i++)
@@ -177,7 +177,7 @@ public sealed class AdapterChallenger(
         var feedbackGate = feedback == 0 ? 0 : gates.Where((_, i) => isFeedback[i]).Average();
         var replayGate = replay == 0 ? 0 : gates.Where((_, i) => !isFeedback[i]).Average();
         var text = new StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture, $"residual adapter ({ResidualAdapterGraph.Kind}) over the champion: feedback share {options.FeedbackShare}, L2 {options.L2}, {options.Steps} Adam steps; champion scale {adapter.ChampionScale:0.000}, |W| {Math.Sqrt(TensorPrimitives.SumOfSquares(adapter.Weights)):0.000}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"residual adapter ({kind}) over the champion: feedback share {options.FeedbackShare}, L2 {options.L2}, {options.Steps} Adam steps; champion scale {adapter.ChampionScale:0.000}, |W| {Math.Sqrt(TensorPrimitives.SumOfSquares(adapter.Weights)):0.000}");
         text.AppendLine(CultureInfo.InvariantCulture, $"domain gate: {(adapter.GateWeights is null ? "none" : $"mean {feedbackGate:0.000} on feedback, {replayGate:0.000} on replay")}");
         text.AppendLine(CultureInfo.InvariantCulture, $"training accuracy on feedback ({feedback}): champion {Share(baseFeedback, feedback)}, adapted {Share(adaptedFeedback, feedback)}");
         text.AppendLine(CultureInfo.InvariantCulture, $"training accuracy on replay ({replay}): champion {Share(baseReplay, replay)}, adapted {Share(adaptedReplay, replay)}");

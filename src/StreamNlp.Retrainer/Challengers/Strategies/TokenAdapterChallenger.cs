@@ -78,7 +78,7 @@ public sealed class TokenAdapterChallenger(
         var adapter = ResidualAdapter.Train(featureArray, dimension, logArray, [.. gold], [.. isFeedback], adapterOptions, cancellationToken, gateArray, dimension);
         var graph = ResidualAdapterGraph.AttachToTokens(championGraph, adapter, states.HiddenSize, TokenShapeFeatures.Count);
         var report = "per-word tag accuracy on the training rows\n" +
-            AdapterChallenger.Report(adapter, featureArray, logArray, [.. gold], [.. isFeedback], tags.Count, dimension, adapterOptions, gateArray);
+            AdapterChallenger.Report(adapter, featureArray, logArray, [.. gold], [.. isFeedback], tags.Count, dimension, adapterOptions, gateArray, ResidualAdapterGraph.TokenKind);
         return AdapterChallenger.Register(registry, encoder, options, NlpTask.Ner, championVersion, championManifest, championHead, replay, graph, report,
             replayed.Count, feedbackTrain.Count, holdoutCount, replay?.Sentences?.Dev.Count ?? holdoutCount, adapterOptions, ResidualAdapterGraph.TokenKind, clock);
     }

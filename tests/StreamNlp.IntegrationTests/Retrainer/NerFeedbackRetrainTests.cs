@@ -107,6 +107,7 @@ public sealed class NerFeedbackRetrainTests : IDisposable
         Assert.Contains("B-LOC", manifest.Labels);
         Assert.Null(manifest.Kind);
         Assert.Equal("dense", manifest.Head!.Family); // the champion's family, with the champion's options
+        Assert.Equal("Weighted", manifest.Training!.Settings["strategy"]); // a new entity type: an adapter cannot add tags
         Assert.True(JsonElement.DeepEquals(championHead.ToRecipe().Options, manifest.Head.Options), manifest.Head.Options.GetRawText());
 
         Assert.True(result.Run.Challenger["feedbackHoldout"] > result.Run.Champion["feedbackHoldout"], "challenger beats champion on held-out feedback");
@@ -114,8 +115,15 @@ public sealed class NerFeedbackRetrainTests : IDisposable
     }
 
     [Fact]
-    public void Run_WithoutBaseData_TrainsOnFeedbackAndSkipsBaseCheck()
+    public void Run_WithoutReplaySetOrBaseData_TrainsOnFeedbackAndSkipsBaseCheck()
     {
+        // The shipped champion carries a replay set; a model without one (trained elsewhere) and no --base-data means feedback only.
+        var version = _registry.CurrentVersion(NlpTask.Ner)!;
+        var directory = _registry.VersionDirectory(NlpTask.Ner, version);
+        var manifest = ModelRegistry.ReadManifest(directory);
+        var replayFiles = new[] { manifest.Replay!.TrainFile, manifest.Replay.DevFile };
+        ModelRegistry.WriteManifest(directory, manifest with { Replay = null }, manifest.Files.Keys.Except(replayFiles));
+
         var result = Retrain(new RetrainerOptions());
 
         Assert.True(result.Decision.Promote, result.Decision.Reason);

@@ -123,8 +123,10 @@ public sealed class ModelDistributionTests(KafkaBrokerFixture broker, ITestOutpu
                 Chunks = 1,
             },
         };
-        var corrupt = (byte[])archive.Clone();
-        corrupt[archive.Length / 2] ^= 0xFF; // damaged on the way: the event's SHA-256 no longer matches
+        // Damaged on the way: the event's SHA-256 no longer matches. (One chunk of at most 512 KiB, under the broker's
+        // message limit: the model's folder, replay set included, is larger than one message.)
+        var corrupt = archive[..Math.Min(archive.Length, ModelArtifactChunks.DefaultChunkBytes)];
+        corrupt[corrupt.Length / 2] ^= 0xFF;
         await TopicClient.ProduceAsync(broker.BootstrapServers, topics.Models,
         [
             (ModelArtifactChunks.Key("classification", "v2", 0), corrupt),

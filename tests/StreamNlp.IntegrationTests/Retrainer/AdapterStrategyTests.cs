@@ -1,0 +1,79 @@
+using System.Diagnostics;
+using StreamNlp.Core.Contracts.Feedback;
+using StreamNlp.Core.Tasks;
+using StreamNlp.IntegrationTests.Evaluation;
+using StreamNlp.Models.Encoders;
+using StreamNlp.Models.Heads;
+using StreamNlp.Models.Registry;
+using StreamNlp.Models.Runtime;
+using StreamNlp.Models.Tokenization;
+using StreamNlp.Retrainer.Challengers;
+using StreamNlp.Retrainer.Configuration;
+using StreamNlp.Retrainer.Storage;
+using StreamNlp.Training.Adapters;
+using StreamNlp.Training.Data;
+using StreamNlp.Training.Workflows;
+using Xunit.Abstractions;
+
+namespace StreamNlp.IntegrationTests.Retrainer;
+
+/// <summary>
+/// The default strategy on real domain shift (needs ../shared/data): 500 labelled book reviews, default options (no
+/// base data: the shipped model's replay set), one retraining round. The adapted sentiment head is promoted, carries
+/// its champion's graph plus an adapter and the champion's replay set, is clearly better on book reviews it never saw
+/// (the books dev split) and keeps SST-2 (the replay set's dev rows, the gate's forgetting check).
+/// </summary>
+public sealed class AdapterStrategyTests(ITestOutputHelper output) : IDisposable
+{
+    private readonly string _root = Path.Combine(Path.GetTempPath(), $"adapter-strategy-{Guid.NewGuid():N}");
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_root))
+        {
+            Directory.Delete(_root, recursive: true);
+        }
+    }
+
+    [SkippableFact]
+    public void BookReviews_DefaultSettings_PromoteAnAdaptedHead_BetterOnBooks_KeepingSst2()
+    {
+        SharedData.SkipIfMissing();
+        var inference = new InferenceSettings(ExecutionProvider.Cpu);
+        var files = new EncoderCache(EncoderCache.DefaultDirectory).Ensure(EncoderDescriptor.MiniLmL6V2);
+        using var encoder = new EncoderSession(files, new SessionFactory(inference));
+        var features = new FeatureExtractor(new TextTokenizer(files.VocabularyPath, files.Descriptor.Uncased), encoder, 256, EncoderCache.DefaultDirectory);
+        var registry = new ModelRegistry(Path.Combine(_root, "models"));
+        registry.SeedFrom(new ModelRegistry(Path.Combine(AppContext.BaseDirectory, "models")));
+        var reviews = LabeledTextReader.Read(SharedData.Path("sentiment/reviews/books/train.jsonl")).Take(500)
+            .Select((r, i) => new StoredFeedback(i + 1, new FeedbackExample(NlpTask.Sentiment, r.Text, r.Label, Source: "test"), DateTimeOffset.UtcNow, false))
+            .ToList();
+
+        var clock = Stopwatch.StartNew();
+        var result = new ChallengeRunner(registry, features, files.Descriptor, new RetrainerOptions(), inference, TimeProvider.System)
+            .Run(NlpTask.Sentiment, reviews, CancellationToken.None);
+        output.WriteLine($"{result.Run.Decision} in {clock.Elapsed.TotalSeconds:0.0} s: {result.Decision.Reason}");
+
+        Assert.True(result.Decision.Promote, result.Decision.Reason);
+        var challenger = result.Challenger;
+        Assert.Equal("Adapter", challenger.Training!.Settings["strategy"]);
+        Assert.Equal(ResidualAdapterGraph.Kind, challenger.Training.Settings["adapter"]);
+        Assert.NotNull(challenger.Replay); // the champion's replay set travels on
+        Assert.Contains(challenger.Replay!.TrainFile, challenger.Files.Keys);
+        var challengerDirectory = registry.VersionDirectory(NlpTask.Sentiment, challenger.Version);
+        Assert.True(ResidualAdapterGraph.HasAdapter(ResidualAdapterGraph.Read(Path.Combine(challengerDirectory, HeadContract.FileName))));
+        Assert.True(result.Run.Challenger["baseDev"] >= result.Run.Champion["baseDev"] - 0.01, "forgetting check");
+
+        // Book reviews the round never saw: the dev split.
+        var dev = LabeledTextReader.Read(SharedData.Path("sentiment/reviews/books/dev.jsonl"));
+        var states = features.TokenStates([.. dev.Select(d => d.Text)]);
+        var sessions = new SessionFactory(inference);
+        using var championHead = new TaskHead(NlpTask.Sentiment, registry.VersionDirectory(NlpTask.Sentiment, result.ChampionVersion), registry.Verify(NlpTask.Sentiment, result.ChampionVersion), sessions);
+        using var challengerHead = new TaskHead(NlpTask.Sentiment, challengerDirectory, registry.Verify(NlpTask.Sentiment, challenger.Version), sessions);
+        double Accuracy(TaskHead head) => HeadScoring.PredictLabels(head, states).Where((p, i) => p == dev[i].Label).Count() / (double)dev.Count;
+        var before = Accuracy(championHead);
+        var after = Accuracy(challengerHead);
+        output.WriteLine($"books dev: {before:P1} → {after:P1}");
+        Assert.True(after >= before + 0.03, $"books dev {before:P1} → {after:P1}: expected at least +3 points");
+    }
+}

@@ -30,6 +30,9 @@ public static partial class KafkaLog
     [LoggerMessage(EventId = 4011, Level = LogLevel.Warning, Message = "Ignoring a malformed model-updated event at {Source}: {Reason}")]
     internal static partial void ModelUpdateMalformed(ILogger logger, string source, string reason);
 
+    [LoggerMessage(EventId = 4019, Level = LogLevel.Information, Message = "Read {Topic} to its end: every version published so far is in the local registry")]
+    public static partial void ModelsTopicCaughtUp(ILogger logger, string topic);
+
     [LoggerMessage(EventId = 4012, Level = LogLevel.Error, Message = "Refusing {Task} {Version} from the models topic: {Reason}; the serving head stays")]
     internal static partial void ModelArtifactRefused(ILogger logger, string task, string version, string reason);
 }

@@ -23,14 +23,18 @@ namespace StreamNlp.Kafka.ModelUpdates;
 public sealed class ModelUpdateListener(
     IOptions<KafkaOptions> kafkaOptions,
     IEnumerable<IModelUpdateTarget> targets,
-    ILogger<ModelUpdateListener> logger) : BackgroundService
+    ILogger<ModelUpdateListener> logger,
+    ModelsTopicProgress? progress = null) : BackgroundService
 {
     private readonly IReadOnlyList<IModelUpdateTarget> _targets = [.. targets];
 
     /// <summary>A group of its own (every instance reads every event), never committing.</summary>
     public static ConsumerConfig ConsumerConfig(KafkaOptions kafka) =>
-        KafkaClientConfigs.Consumer(kafka, $"streamnlp-models-{Environment.MachineName}-{Guid.NewGuid():N}", "models",
-            config => config.EnableAutoCommit = false);
+        KafkaClientConfigs.Consumer(kafka, $"streamnlp-models-{Environment.MachineName}-{Guid.NewGuid():N}", "models", config =>
+        {
+            config.EnableAutoCommit = false;
+            config.EnablePartitionEof = true; // to know when the topic has been read to its end (ModelsTopicProgress)
+        });
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.Factory.StartNew(() => Listen(stoppingToken), stoppingToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
@@ -50,6 +54,7 @@ public sealed class ModelUpdateListener(
             .RouteLogsTo(logger)
             .Build();
         consumer.Subscribe(kafka.ModelsTopic);
+        var atEnd = new HashSet<TopicPartition>();
         try
         {
             while (!stoppingToken.IsCancellationRequested)
@@ -62,6 +67,18 @@ public sealed class ModelUpdateListener(
                 catch (ConsumeException ex) when (!ex.Error.IsFatal)
                 {
                     monitor.OnError(ex.Error);
+                    continue;
+                }
+
+                if (result is { IsPartitionEOF: true })
+                {
+                    atEnd.Add(result.TopicPartition);
+                    if (progress is not null && !progress.CaughtUp && consumer.Assignment.Count > 0 && consumer.Assignment.All(atEnd.Contains))
+                    {
+                        progress.MarkCaughtUp();
+                        KafkaLog.ModelsTopicCaughtUp(logger, kafka.ModelsTopic);
+                    }
+
                     continue;
                 }
 

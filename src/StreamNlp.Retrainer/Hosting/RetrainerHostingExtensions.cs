@@ -29,6 +29,7 @@ public static class RetrainerHostingExtensions
         // Follow the models topic into this registry, so whichever instance leads next numbers after every published
         // version; inside `run` the worker's listener is the same hosted service (registered once) with both targets.
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IModelUpdateTarget, RegistryFollower>());
+        builder.Services.TryAddSingleton<ModelsTopicProgress>();
         builder.Services.AddHostedService<ModelUpdateListener>();
         return builder;
     }

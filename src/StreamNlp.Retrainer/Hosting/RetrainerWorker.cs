@@ -50,7 +50,8 @@ public sealed class RetrainerWorker(
     Health.RetrainerHealth health,
     TimeProvider time,
     ILogger<RetrainerWorker> logger,
-    EmbeddedKafkaCluster? embedded = null) : BackgroundService
+    EmbeddedKafkaCluster? embedded = null,
+    ModelsTopicProgress? modelsTopic = null) : BackgroundService
 {
     private const int MaxFeedbackBytes = 1_000_000;
 
@@ -135,7 +136,9 @@ public sealed class RetrainerWorker(
                 var retrained = false;
                 foreach (var task in NlpTaskNames.All)
                 {
-                    if (lease.IsLeader && IsDue(store, task, options))
+                    // Only once the models topic has been read to its end: every published version is then in the local
+                    // registry, so the next version number cannot be one another instance already published.
+                    if (lease.IsLeader && (modelsTopic?.CaughtUp ?? true) && IsDue(store, task, options))
                     {
                         await RetrainAsync(task, store, runner, registry, lease, kafka, stoppingToken).ConfigureAwait(false);
                         retrained = true;

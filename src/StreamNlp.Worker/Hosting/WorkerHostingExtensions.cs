@@ -43,6 +43,7 @@ public static class WorkerHostingExtensions
         services.AddSingleton<EnrichmentWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<EnrichmentWorker>());
         services.AddHttpModule<Health.HealthModule>();
+        services.TryAddSingleton<ModelsTopicProgress>();
         services.AddHostedService<ModelUpdateListener>();
         return builder;
     }

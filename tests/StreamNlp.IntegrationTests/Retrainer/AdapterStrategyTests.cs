@@ -45,7 +45,10 @@ public sealed class AdapterStrategyTests(ITestOutputHelper output) : IDisposable
         var features = new FeatureExtractor(new TextTokenizer(files.VocabularyPath, files.Descriptor.Uncased), encoder, 256, EncoderCache.DefaultDirectory);
         var registry = new ModelRegistry(Path.Combine(_root, "models"));
         registry.SeedFrom(new ModelRegistry(Path.Combine(AppContext.BaseDirectory, "models")));
-        var reviews = LabeledTextReader.Read(SharedData.Path("sentiment/reviews/books/train.jsonl")).Take(500)
+        // The training file is sorted by label: draw 500 reviews at random (seeded), as labels would arrive.
+        var pool = LabeledTextReader.Read(SharedData.Path("sentiment/reviews/books/train.jsonl")).ToArray();
+        new StreamNlp.Training.NeuralNetworks.SeededRandom(7).Shuffle(pool.AsSpan());
+        var reviews = pool.Take(500)
             .Select((r, i) => new StoredFeedback(i + 1, new FeedbackExample(NlpTask.Sentiment, r.Text, r.Label, Source: "test"), DateTimeOffset.UtcNow, false))
             .ToList();
 

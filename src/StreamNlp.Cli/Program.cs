@@ -4,6 +4,7 @@ using StreamNlp.Cli.Commands;
 var root = new RootCommand("StreamNlp: Kafka in, one encoder pass, topic + sentiment + entities, Kafka out.")
 {
     RunCommand.Create(),
+    BrokerCommand.Create(),
     ProduceCommand.Create(),
     ConsumeCommand.Create(),
     TrainCommand.Create(),

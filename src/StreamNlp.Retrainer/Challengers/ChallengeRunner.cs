@@ -70,10 +70,14 @@ public sealed class ChallengeRunner(
 
         var champion = HeadFamilyCatalog.Default.ChoiceOf(championManifest);
         TrainOutcome outcome;
+        AdapterRound? adapterRound = null;
         if (strategy == RetrainStrategy.Adapter)
         {
-            outcome = new AdapterChallenger(registry, features, encoder, options, inference)
-                .Train(task, championVersion, championManifest, champion, replay, replayTrain, feedbackTrain, holdout.Count, clock, cancellationToken);
+            // All the feedback (never dev rows): trained on by the final adapter, judged out of fold.
+            var allFeedback = replayDev is null ? examples : DevOverlap.Remove(examples, replayDev, out _);
+            adapterRound = new AdapterChallenger(registry, features, encoder, options, inference)
+                .Train(task, championVersion, championManifest, champion, replay, replayTrain, allFeedback, clock, cancellationToken);
+            outcome = adapterRound.Outcome;
         }
         else
         {
@@ -88,14 +92,22 @@ public sealed class ChallengeRunner(
             outcome = HeadRegistration.Register(registry, task, encoder, trained, training, promote: false, replay);
         }
 
-        // Score both models through ONNX on the same cached states.
-        var holdoutStates = features.TokenStates([.. holdout.Select(h => h.Text)]);
+        // Score both models through ONNX on the same cached states: the held-out feedback (for an adapter round, its
+        // out-of-fold predictions over all the feedback instead) and the replay set's dev rows.
+        IReadOnlyList<LabeledText> judged = adapterRound is null ? holdout : [];
+        var holdoutStates = features.TokenStates([.. judged.Select(h => h.Text)]);
         var baseDevStates = replayDev is null ? null : features.TokenStates([.. replayDev.Select(d => d.Text)]);
         var sessions = new SessionFactory(inference);
         using var championHead = new TaskHead(task, championDirectory, championManifest, sessions);
         using var challengerHead = new TaskHead(task, outcome.VersionDirectory, outcome.Manifest, sessions);
-        var championCard = Score(championHead, holdout, holdoutStates, replayDev, baseDevStates);
-        var challengerCard = Score(challengerHead, holdout, holdoutStates, replayDev, baseDevStates);
+        var championCard = Score(championHead, judged, holdoutStates, replayDev, baseDevStates);
+        var challengerCard = Score(challengerHead, judged, holdoutStates, replayDev, baseDevStates);
+        if (adapterRound is not null)
+        {
+            championCard = championCard with { HoldoutCorrect = adapterRound.ChampionCorrect, HoldoutScore = Mean(adapterRound.ChampionCorrect) };
+            challengerCard = challengerCard with { HoldoutCorrect = adapterRound.ChallengerCorrect, HoldoutScore = Mean(adapterRound.ChallengerCorrect) };
+        }
+
         var decision = new PromotionGate(options).Decide(championCard, challengerCard);
         if (decision.Promote)
         {
@@ -154,6 +166,8 @@ public sealed class ChallengeRunner(
 
         return Math.Max(1, (int)Math.Round(share / (1 - share) * replayCount / feedbackCount, MidpointRounding.AwayFromZero));
     }
+
+    private static double Mean(bool[] correct) => correct.Length == 0 ? 0 : correct.Count(c => c) / (double)correct.Length;
 
     private static Scorecard Score(TaskHead head, IReadOnlyList<LabeledText> holdout, TokenStates holdoutStates, IReadOnlyList<LabeledText>? baseDev, TokenStates? baseStates)
     {

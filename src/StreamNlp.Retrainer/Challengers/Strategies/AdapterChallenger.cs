@@ -26,17 +26,26 @@ namespace StreamNlp.Retrainer.Challengers.Strategies;
 public sealed class AdapterChallenger(
     ModelRegistry registry, FeatureExtractor features, EncoderDescriptor encoder, RetrainerOptions options, InferenceSettings inference)
 {
-    public TrainOutcome Train(
+    /// <summary>Folds of the cross-validation that judges an adapter round.</summary>
+    public const int Folds = 5;
+
+    /// <summary>
+    /// Trains the adapter on the replayed rows plus <b>all</b> of <paramref name="feedback"/>, and judges it by
+    /// <see cref="Folds"/>-fold cross-validation over the feedback: each feedback example is predicted by an adapter
+    /// trained without its fold (folds by a hash of the text), so every label is both trained on (by the final adapter)
+    /// and held out (by the fold's), and the gate's sign test sees all of them instead of a fifth.
+    /// </summary>
+    public AdapterRound Train(
         NlpTask task, string championVersion, HeadManifest championManifest, HeadChoice championHead, ReplaySet? replay,
-        IReadOnlyList<LabeledText> replayTrain, IReadOnlyList<LabeledText> feedbackTrain, int holdoutCount, Stopwatch clock,
+        IReadOnlyList<LabeledText> replayTrain, IReadOnlyList<LabeledText> feedback, Stopwatch clock,
         CancellationToken cancellationToken)
     {
-        if (feedbackTrain.Count == 0)
+        if (feedback.Count < Folds)
         {
-            throw new InvalidOperationException("No feedback to train an adapter on: all of it is held out or also in the dev data.");
+            throw new InvalidOperationException($"Too little feedback to train and judge an adapter: {feedback.Count} examples (at least {Folds}) once those also in the dev data are left out.");
         }
 
-        CheckLabelSpread(task, feedbackTrain);
+        CheckLabelSpread(task, feedback);
 
         var championDirectory = registry.VersionDirectory(task, championVersion);
         var championGraph = ResidualAdapterGraph.Read(Path.Combine(championDirectory, HeadContract.FileName));
@@ -45,20 +54,64 @@ public sealed class AdapterChallenger(
 
         // Encoder states: the replayed part from the feature cache, the feedback part encoded (or cached) on its own.
         var states = TokenStates.Concatenate([
-            .. new[] { replayTrain, feedbackTrain }.Where(p => p.Count > 0).Select(p => features.TokenStates([.. p.Select(t => t.Text)])),
+            .. new[] { replayTrain, feedback }.Where(p => p.Count > 0).Select(p => features.TokenStates([.. p.Select(t => t.Text)])),
         ]);
-        var rows = replayTrain.Concat(feedbackTrain).ToList();
+        var rows = replayTrain.Concat(feedback).ToList();
+        var hidden = states.HiddenSize;
         var pooled = MeanPooled(states);
         var baseLogProbabilities = BaseLogProbabilities(task, championGraph, championManifest, states);
+        var classes = labels.Count;
         var gold = rows.Select(r => index[r.Label]).ToArray();
         var isFeedback = rows.Select((_, i) => i >= replayTrain.Count).ToArray();
         var adapterOptions = new ResidualAdapterOptions { FeedbackShare = options.FeedbackShare, L2 = options.AdapterL2 };
-        var adapter = ResidualAdapter.Train(pooled, states.HiddenSize, baseLogProbabilities, gold, isFeedback, adapterOptions, cancellationToken);
 
-        var graph = ResidualAdapterGraph.Attach(championGraph, adapter, states.HiddenSize);
-        var report = Report(adapter, pooled, baseLogProbabilities, gold, isFeedback, labels.Count, states.HiddenSize, adapterOptions);
-        return Register(registry, encoder, options, task, championVersion, championManifest, championHead, replay, graph, report,
-            replayTrain.Count, feedbackTrain.Count, holdoutCount, replay?.Texts?.Dev.Count ?? holdoutCount, adapterOptions, ResidualAdapterGraph.Kind, clock);
+        // Out-of-fold predictions of every feedback example.
+        var fold = rows.Select((r, i) => isFeedback[i] ? FoldOf(r.Text) : -1).ToArray();
+        var championCorrect = new bool[feedback.Count];
+        var challengerCorrect = new bool[feedback.Count];
+        for (var k = 0; k < Folds; k++)
+        {
+            var trainRows = Enumerable.Range(0, rows.Count).Where(i => fold[i] != k).ToArray();
+            var heldOut = Enumerable.Range(0, rows.Count).Where(i => fold[i] == k).ToArray();
+            if (heldOut.Length == 0)
+            {
+                continue;
+            }
+
+            var foldAdapter = ResidualAdapter.Train(
+                Gather(pooled, trainRows, hidden), hidden, Gather(baseLogProbabilities, trainRows, classes),
+                [.. trainRows.Select(i => gold[i])], [.. trainRows.Select(i => isFeedback[i])], adapterOptions, cancellationToken);
+            foreach (var i in heldOut)
+            {
+                var championLog = baseLogProbabilities.AsSpan(i * classes, classes);
+                championCorrect[i - replayTrain.Count] = TensorPrimitives.IndexOfMax(championLog) == gold[i];
+                challengerCorrect[i - replayTrain.Count] = TensorPrimitives.IndexOfMax(foldAdapter.Probabilities(pooled.AsSpan(i * hidden, hidden), championLog)) == gold[i];
+            }
+        }
+
+        var adapter = ResidualAdapter.Train(pooled, hidden, baseLogProbabilities, gold, isFeedback, adapterOptions, cancellationToken);
+        var graph = ResidualAdapterGraph.Attach(championGraph, adapter, hidden);
+        var report = Report(adapter, pooled, baseLogProbabilities, gold, isFeedback, classes, hidden, adapterOptions)
+            + string.Create(CultureInfo.InvariantCulture,
+                $"{Folds}-fold cross-validated accuracy on the feedback ({feedback.Count}): champion {Share(championCorrect.Count(c => c), feedback.Count)}, adapted {Share(challengerCorrect.Count(c => c), feedback.Count)}\n");
+        var outcome = Register(registry, encoder, options, task, championVersion, championManifest, championHead, replay, graph, report,
+            replayTrain.Count, feedback.Count, feedback.Count, replay?.Texts?.Dev.Count ?? 0, adapterOptions, ResidualAdapterGraph.Kind, clock);
+        return new AdapterRound(outcome, championCorrect, challengerCorrect);
+    }
+
+    /// <summary>The cross-validation fold of a feedback text: a stable function of the text.</summary>
+    public static int FoldOf(string text) =>
+        (int)(BitConverter.ToUInt32(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(text)), 4) % Folds);
+
+    private static float[] Gather(float[] values, int[] rows, int width)
+    {
+        var result = new float[rows.Length * width];
+        for (var r = 0; r < rows.Length; r++)
+        {
+            values.AsSpan(rows[r] * width, width).CopyTo(result.AsSpan(r * width, width));
+        }
+
+        return result;
     }
 
     /// <summary>Writes an adapted head (graph, report, the champion's replay set, manifest) as a new, not yet current, version.</summary>

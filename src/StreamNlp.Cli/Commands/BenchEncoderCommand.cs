@@ -21,7 +21,7 @@ internal static class BenchEncoderCommand
     public static Command Create()
     {
         var data = new Option<string>("--data") { Description = "JSON Lines with a \"text\" property (other lines are read as plain text).", Required = true };
-        var precisions = new Option<string>("--precision") { Description = "Comma-separated precisions to compare, the first as reference.", DefaultValueFactory = _ => "fp32,int8" };
+        var precisions = new Option<string>("--precision") { Description = "Comma-separated precisions to compare (fp32, int8, fp16), the first as reference.", DefaultValueFactory = _ => "fp32,int8" };
         var batchSize = new Option<int>("--batch-size") { Description = "Texts per encoder run, in file order, each batch padded to its longest text.", DefaultValueFactory = _ => 64 };
         var rounds = new Option<int>("--rounds") { Description = "Timed passes over the file per precision (interleaved).", DefaultValueFactory = _ => 3 };
         var maxTokens = new Option<int>("--max-tokens") { Description = "Token limit per text, as StreamNlp:Models:MaxTokens.", DefaultValueFactory = _ => 256 };
@@ -169,7 +169,7 @@ internal static class BenchEncoderCommand
         {
             if (!Enum.TryParse<EncoderPrecision>(part, ignoreCase: true, out var precision) || !Enum.IsDefined(precision))
             {
-                throw new CliException($"--precision '{part}' is not one of fp32, int8.");
+                throw new CliException($"--precision '{part}' is not one of fp32, int8, fp16.");
             }
 
             result.Add(precision);

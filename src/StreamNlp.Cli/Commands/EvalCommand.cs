@@ -27,7 +27,7 @@ internal static class EvalCommand
         var maxTokens = new Option<int>("--max-tokens") { DefaultValueFactory = _ => 256 };
         var precision = new Option<EncoderPrecision>("--precision")
         {
-            Description = "Encoder weights, as StreamNlp:Models:Precision: Fp32 or Int8 (default: that setting's default).",
+            Description = "Encoder weights, as StreamNlp:Models:Precision: Fp32, Int8 or Fp16 (default: that setting's default).",
             DefaultValueFactory = _ => new ModelOptions().Precision,
         };
         var command = new Command("eval", "Score the current model of a task on labelled data.") { task, data, models, json, maxTokens, precision };

@@ -42,10 +42,11 @@ public sealed class ModelOptions
     public int IntraOpThreads { get; set; }
 
     /// <summary>
-    /// Encoder weights: <c>Fp32</c> (the packaged graph) or <c>Int8</c> (its weight MatMuls quantized, derived
-    /// and cached at first use; the same heads serve both). Default Int8: on the CPU it ran the encoder 2.4×
-    /// faster and every shipped head's dev metric stayed within 0.7 points of fp32 (docs/INT8.md).
+    /// Encoder weights: <c>Fp32</c> (the packaged graph), <c>Int8</c> (its weight MatMuls quantized) or <c>Fp16</c>
+    /// (its weights in fp16, for the CUDA provider); both derived and cached at first use, and the same heads serve
+    /// all three. Default Int8: on the CPU it ran the encoder 2.4× faster and every shipped head's dev metric stayed
+    /// within 0.7 points of fp32 (docs/INT8.md). Fp16 on the CPU provider is correct but not faster (docs/GPU.md).
     /// </summary>
-    [EnumDataType(typeof(EncoderPrecision), ErrorMessage = "StreamNlp:Models:Precision must be Fp32 or Int8.")]
+    [EnumDataType(typeof(EncoderPrecision), ErrorMessage = "StreamNlp:Models:Precision must be Fp32, Int8 or Fp16.")]
     public EncoderPrecision Precision { get; set; } = EncoderPrecision.Int8;
 }

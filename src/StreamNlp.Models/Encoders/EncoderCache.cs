@@ -31,7 +31,7 @@ public sealed class EncoderCache(string cacheDirectory, string? assemblyDirector
 
     /// <summary>
     /// Returns verified cached files of the encoder at <paramref name="precision"/>: the fp32 files as
-    /// <see cref="Ensure(EncoderDescriptor)"/> gives them, or the int8 graph derived from them (built on first
+    /// <see cref="Ensure(EncoderDescriptor)"/> gives them, or the int8 or fp16 graph derived from them (built on first
     /// use, rebuilt when it does not match its record) with the same vocabulary.
     /// </summary>
     public EncoderFiles Ensure(EncoderDescriptor descriptor, EncoderPrecision precision)
@@ -41,7 +41,8 @@ public sealed class EncoderCache(string cacheDirectory, string? assemblyDirector
         {
             EncoderPrecision.Fp32 => fp32,
             EncoderPrecision.Int8 => new Int8EncoderBuilder(int8Recipe ?? Int8EncoderRecipe.Default, logger).Ensure(fp32),
-            _ => throw new ArgumentOutOfRangeException(nameof(precision), precision, "Known precisions: Fp32, Int8."),
+            EncoderPrecision.Fp16 => new Fp16EncoderBuilder(logger).Ensure(fp32),
+            _ => throw new ArgumentOutOfRangeException(nameof(precision), precision, "Known precisions: Fp32, Int8, Fp16."),
         };
     }
 

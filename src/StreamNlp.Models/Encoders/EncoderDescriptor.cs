@@ -55,14 +55,22 @@ public sealed record EncoderDescriptor(
     /// The descriptor of the int8 graph derived from this one, whose file has SHA-256 <paramref name="int8Sha256"/>:
     /// named <c>&lt;name&gt;-int8</c>, so enriched records show <c>all-MiniLM-L6-v2-int8@&lt;sha8&gt;</c>.
     /// </summary>
-    public EncoderDescriptor Int8Derivative(string int8Sha256) =>
+    public EncoderDescriptor Int8Derivative(string int8Sha256) => Derivative(EncoderPrecision.Int8, "int8", int8Sha256);
+
+    /// <summary>
+    /// The descriptor of the fp16 graph derived from this one, whose file has SHA-256 <paramref name="fp16Sha256"/>:
+    /// named <c>&lt;name&gt;-fp16</c>. Like the int8 graph, it serves the heads of the fp32 encoder it came from.
+    /// </summary>
+    public EncoderDescriptor Fp16Derivative(string fp16Sha256) => Derivative(EncoderPrecision.Fp16, "fp16", fp16Sha256);
+
+    private EncoderDescriptor Derivative(EncoderPrecision precision, string suffix, string sha256) =>
         Precision != EncoderPrecision.Fp32
             ? throw new InvalidOperationException($"{Version} is already a {Precision} derivative.")
             : this with
             {
-                Name = $"{Name}-int8",
-                ModelSha256 = int8Sha256,
+                Name = $"{Name}-{suffix}",
+                ModelSha256 = sha256,
                 DerivedFromSha256 = ModelSha256,
-                Precision = EncoderPrecision.Int8,
+                Precision = precision,
             };
 }

@@ -14,4 +14,10 @@ public enum EncoderPrecision
     /// quantization), built by <see cref="Quantization.Int8EncoderBuilder"/> at first use.
     /// </summary>
     Int8,
+
+    /// <summary>
+    /// The packaged graph with its float weights in fp16 (LayerNorms fp32, inputs and outputs unchanged), built by
+    /// <see cref="Quantization.Fp16EncoderBuilder"/> at first use; meant for the CUDA provider (docs/GPU.md).
+    /// </summary>
+    Fp16,
 }

@@ -66,6 +66,11 @@ public sealed class ModelBundle : IDisposable
         var files = encoderCache.Ensure(EncoderDescriptor.MiniLmL6V2, settings.Precision);
         var tokenizer = new TextTokenizer(files.VocabularyPath, files.Descriptor.Uncased);
         var encoder = new EncoderSession(files, sessions);
+        if (files.Descriptor.Precision == EncoderPrecision.Fp16 && sessions.ActiveProvider == "CPU")
+        {
+            ModelsLog.Fp16OnCpu(logger);
+        }
+
         var heads = new Dictionary<NlpTask, TaskHead>();
         try
         {

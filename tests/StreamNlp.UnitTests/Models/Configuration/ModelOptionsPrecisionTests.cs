@@ -13,6 +13,7 @@ public sealed class ModelOptionsPrecisionTests
     [Theory]
     [InlineData("Fp32", EncoderPrecision.Fp32)]
     [InlineData("int8", EncoderPrecision.Int8)]
+    [InlineData("FP16", EncoderPrecision.Fp16)]
     public void Bind_KnownPrecision_IsAccepted(string value, EncoderPrecision expected) =>
         Assert.Equal(expected, Resolve(value).Precision);
 
@@ -30,7 +31,7 @@ public sealed class ModelOptionsPrecisionTests
         // A number binds to the enum without complaint; the data annotation is what stops it.
         var error = Assert.Throws<OptionsValidationException>(() => Resolve("7"));
 
-        Assert.Contains("StreamNlp:Models:Precision must be Fp32 or Int8", string.Join(" ", error.Failures), StringComparison.Ordinal);
+        Assert.Contains("StreamNlp:Models:Precision must be Fp32, Int8 or Fp16", string.Join(" ", error.Failures), StringComparison.Ordinal);
     }
 
     private static ModelOptions Resolve(string precision)

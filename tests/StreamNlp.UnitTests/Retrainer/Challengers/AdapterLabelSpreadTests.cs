@@ -33,3 +33,18 @@ public sealed class AdapterLabelSpreadTests
         AdapterChallenger.CheckLabelSpread(NlpTask.Sentiment, balanced);
     }
 }
+
+public sealed class AdapterFoldTests
+{
+    [Fact]
+    public void FoldOf_IsStableAndSpreadsTextsOverEveryFold()
+    {
+        var texts = Enumerable.Range(0, 1000).Select(i => $"feedback text {i}").ToList();
+
+        var folds = texts.Select(AdapterChallenger.FoldOf).ToList();
+
+        Assert.Equal(folds, texts.Select(AdapterChallenger.FoldOf)); // a text keeps its fold across rounds
+        Assert.All(folds, f => Assert.InRange(f, 0, AdapterChallenger.Folds - 1));
+        Assert.All(folds.GroupBy(f => f), g => Assert.InRange(g.Count(), 150, 250)); // about a fifth each
+    }
+}

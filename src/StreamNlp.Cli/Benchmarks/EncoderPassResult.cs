@@ -33,6 +33,9 @@ internal sealed record EncoderPassResult(
         }
     }
 
+    /// <summary>The heads' time ÷ the bare encoder's, on the same batches: issue 11's "heads cost ≤ 10% of the encoder".</summary>
+    public double HeadsPerEncoder => EncoderSeconds <= 0 ? double.NaN : HeadSeconds.Values.Sum() / EncoderSeconds;
+
     /// <summary>
     /// <c>Annotate</c>'s time beyond the encoder and the heads' ONNX runs: decoding (NER's Viterbi, labels)
     /// and building results, plus whatever noise separates two runs of the same batch.

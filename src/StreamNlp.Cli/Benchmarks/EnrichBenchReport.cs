@@ -31,6 +31,12 @@ internal sealed record EnrichBenchReport
 
     public required string Provider { get; init; }
 
+    /// <summary>Encoder weights served ("Int8" or "Fp32").</summary>
+    public string EncoderPrecision { get; init; } = "Fp32";
+
+    /// <summary>Whether the heads run int8 (quantized at load, with the int8 encoder) or as trained ("fp32").</summary>
+    public string HeadPrecision { get; init; } = "fp32";
+
     /// <summary>ONNX Runtime intra-op threads as configured (0: one per core).</summary>
     public required int IntraOpThreads { get; init; }
 
@@ -67,12 +73,12 @@ internal sealed record EnrichBenchReport
         var e = Encoder;
         var batches = Math.Max(1, e.Batches);
         output.WriteLine($"data: {Data} ({Rows} texts, mean {MeanTokens:0} tokens); {Messages} messages; batch size {BatchSize} (at most {MaxBatchTokens} padded tokens); " +
-            $"max tokens {MaxTokens}; {Cores} cores; provider {Provider}; intra-op threads {(IntraOpThreads == 0 ? "auto" : IntraOpThreads)}");
+            $"max tokens {MaxTokens}; {Cores} cores; provider {Provider}; intra-op threads {(IntraOpThreads == 0 ? "auto" : IntraOpThreads)}; encoder {EncoderPrecision}, heads {HeadPrecision}");
         output.WriteLine($"1. encoder only, in process (same texts, {e.Batches} encoder runs cut as the worker cuts them: windows grouped by length, or the batch policy alone, no heads): {e.EncoderOnlyPerSecond:0.0} texts/s " +
             $"(two passes, before and after the end-to-end run: {string.Join(" and ", EncoderOnlyPasses.Select(p => p.ToString("0.0", CultureInfo.InvariantCulture)))})");
         output.WriteLine($"   encoder + heads, in process (ModelBundle.Annotate: {Heads} + decoding, as the worker runs it): {e.EncoderHeadsPerSecond:0.0} texts/s; " +
-            $"heads' share of encoder + heads time {e.HeadsShare * 100:0}% ({string.Join(", ", e.HeadSeconds.Select(h => $"{h.Key} {h.Value * 1000 / batches:0} ms"))} " +
-            $"per batch on the bare encoder's output; Annotate's decoding and the rest {e.AnnotateRestSeconds * 1000 / batches:0} ms per batch)");
+            $"heads' share of encoder + heads time {e.HeadsShare * 100:0.0}%, heads ÷ encoder {e.HeadsPerEncoder * 100:0.0}% ({string.Join(", ", e.HeadSeconds.Select(h => $"{h.Key} {h.Value * 1000 / batches:0.0} ms"))} " +
+            $"per batch on the bare encoder's output, encoder {e.EncoderSeconds * 1000 / batches:0.0} ms; Annotate's decoding and the rest {e.AnnotateRestSeconds * 1000 / batches:0} ms per batch)");
         output.WriteLine($"2. end to end (embedded broker + worker, backlog of {EndToEnd.Expected}): {EndToEnd.RecordsPerSecond:0.0} records/s " +
             $"({EndToEnd.MeasuredRecords} records in {EndToEnd.Batches - 1} batches over {EndToEnd.Seconds:0.00} s, by processedAt; first batch excluded; " +
             $"{EndToEnd.Received}/{EndToEnd.Expected} received)");
@@ -120,6 +126,8 @@ internal sealed record EnrichBenchReport
             json.WriteNumber("cores", Cores);
             json.WriteString("provider", Provider);
             json.WriteNumber("intraOpThreads", IntraOpThreads);
+            json.WriteString("encoderPrecision", EncoderPrecision);
+            json.WriteString("headPrecision", HeadPrecision);
 
             json.WriteStartObject("encoderOnly");
             Number(json, "textsPerSecond", e.EncoderOnlyPerSecond);
@@ -143,6 +151,7 @@ internal sealed record EnrichBenchReport
 
             json.WriteEndArray();
             Number(json, "headsShare", e.HeadsShare);
+            Number(json, "headsPerEncoder", e.HeadsPerEncoder);
             json.WriteStartObject("headMsPerBatch");
             foreach (var (head, seconds) in e.HeadSeconds)
             {

@@ -121,6 +121,8 @@ internal static class EnrichBenchmark
                 Cores = Environment.ProcessorCount,
                 Provider = bundle.Provider,
                 IntraOpThreads = models.IntraOpThreads,
+                EncoderPrecision = bundle.Encoder.Files.Descriptor.Precision.ToString(),
+                HeadPrecision = bundle.Heads.Values.Any(h => h.Quantization is not null) ? "int8" : "fp32",
                 WorkerFetchWaitMaxMs = $"{EnrichmentClientConfigs.Consumer(kafka).FetchWaitMaxMs}",
                 Encoder = EncoderPassResult.Combine(encoderPass, encoderPassAfter),
                 EncoderOnlyPasses = [encoderPass.EncoderOnlyPerSecond, encoderPassAfter.EncoderOnlyPerSecond],

@@ -1,6 +1,10 @@
+using Google.Protobuf;
 using Microsoft.ML.OnnxRuntime;
+using Onnx;
+using StreamNlp.Core.Hashing;
 using StreamNlp.Core.Tasks;
 using StreamNlp.Models.Encoders;
+using StreamNlp.Models.Quantization;
 using StreamNlp.Models.Registry;
 using StreamNlp.Models.Runtime;
 using StreamNlp.Models.Tokenization;
@@ -10,7 +14,9 @@ namespace StreamNlp.Models.Heads;
 /// <summary>
 /// One task head version: its ONNX session and manifest. <see cref="Run"/> reads the shared encoder
 /// output of a batch and returns the head's probabilities, row-major ([batch, labels] for sequence
-/// heads, [batch, seq, tags] for token heads).
+/// heads, [batch, seq, tags] for token heads). When the sessions serve the int8 encoder
+/// (<see cref="InferenceSettings.Int8Heads"/>), the head graph is quantized in memory at load with
+/// <see cref="Int8HeadRecipe.Default"/>; the file on disk, and its manifest hash, stay the fp32 graph as trained.
 /// </summary>
 public sealed class TaskHead : IDisposable
 {
@@ -21,7 +27,26 @@ public sealed class TaskHead : IDisposable
     {
         Task = task;
         Manifest = manifest;
-        _session = sessions.Create(Path.Combine(versionDirectory, HeadContract.FileName));
+        var path = Path.Combine(versionDirectory, HeadContract.FileName);
+        if (sessions.Settings.Int8Heads)
+        {
+            // Quantize exactly the bytes the manifest names (the registry checked the file a moment ago; this read is
+            // the one that counts).
+            var bytes = File.ReadAllBytes(path);
+            if (manifest.Files.TryGetValue(HeadContract.FileName, out var expected) && !string.Equals(FileHash.Sha256Of(bytes), expected, StringComparison.OrdinalIgnoreCase))
+            {
+                throw new ModelIntegrityException($"{path}: SHA-256 does not match {HeadContract.ManifestFileName}; refusing to load it.");
+            }
+
+            var model = ModelProto.Parser.ParseFrom(bytes);
+            Quantization = Int8HeadRecipe.Default.Quantize(model);
+            _session = sessions.Create(model.ToByteArray());
+        }
+        else
+        {
+            _session = sessions.Create(path);
+        }
+
         _isTokenHead = _session.InputMetadata.ContainsKey(HeadContract.TokenFeatures);
         if (!_session.InputMetadata.ContainsKey(HeadContract.HiddenStates) || !_session.OutputMetadata.ContainsKey(HeadContract.Probabilities))
         {
@@ -36,6 +61,9 @@ public sealed class TaskHead : IDisposable
     }
 
     public NlpTask Task { get; }
+
+    /// <summary>What was quantized at load; null when the head runs as trained (fp32).</summary>
+    public HeadQuantizationReport? Quantization { get; }
 
     public HeadManifest Manifest { get; }
 

@@ -96,7 +96,7 @@ public sealed class ModelBundle : IDisposable
 
         var bundle = new ModelBundle(tokenizer, encoder, heads, sessions.ActiveProvider);
         ModelsLog.BundleLoaded(logger, files.Descriptor.Version, bundle.Provider, registry.Root,
-            string.Join(", ", heads.Select(h => $"{h.Key.ToName()}={h.Value.Version}")));
+            string.Join(", ", heads.Select(h => $"{h.Key.ToName()}={h.Value.Version}{(h.Value.Quantization is { } q ? $" (int8: {q})" : string.Empty)}")));
         return bundle;
     }
 

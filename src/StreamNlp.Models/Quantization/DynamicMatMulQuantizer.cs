@@ -176,20 +176,28 @@ public sealed class DynamicMatMulQuantizer(QuantizationGranularity granularity, 
         return (codes, scales);
     }
 
-    private (string Value, string Scale, string ZeroPoint) AddQuantizedWeight(GraphProto graph, TensorProto weight, WeightMatMul matMul, HashSet<string> usedNames)
+    private (string Value, string Scale, string ZeroPoint) AddQuantizedWeight(GraphProto graph, TensorProto weight, WeightMatMul matMul, HashSet<string> usedNames) =>
+        AddQuantizedWeight(graph, weight.Name, ReadFloats(weight), matMul.Rows, matMul.Columns, Granularity, usedNames);
+
+    /// <summary>
+    /// Adds a row-major [rows, columns] float matrix to <paramref name="graph"/> as MatMulIntegerToFloat's B: symmetric int8
+    /// codes, their scales (1-D, one per column, or one scalar) and zero points (0). Returns the three initializers' names.
+    /// </summary>
+    internal static (string Value, string Scale, string ZeroPoint) AddQuantizedWeight(
+        GraphProto graph, string name, float[] weights, int rows, int columns, QuantizationGranularity granularity, HashSet<string> usedNames)
     {
-        var (codes, scales) = QuantizeSymmetric(ReadFloats(weight), matMul.Rows, matMul.Columns, Granularity);
+        var (codes, scales) = QuantizeSymmetric(weights, rows, columns, granularity);
         var value = new TensorProto
         {
-            Name = Unique(weight.Name + QuantizedSuffix, usedNames),
+            Name = Unique(name + QuantizedSuffix, usedNames),
             DataType = (int)TensorProto.Types.DataType.Int8,
             RawData = ByteString.CopyFrom(MemoryMarshal.AsBytes(codes.AsSpan())),
         };
-        value.Dims.Add(weight.Dims);
-        var scale = new TensorProto { Name = Unique(weight.Name + "_scale", usedNames), DataType = (int)TensorProto.Types.DataType.Float };
+        value.Dims.Add([rows, columns]);
+        var scale = new TensorProto { Name = Unique(name + "_scale", usedNames), DataType = (int)TensorProto.Types.DataType.Float };
         var zeroPoint = new TensorProto
         {
-            Name = Unique(weight.Name + "_zero_point", usedNames),
+            Name = Unique(name + "_zero_point", usedNames),
             DataType = (int)TensorProto.Types.DataType.Int8,
             RawData = ByteString.CopyFrom(new byte[scales.Length]),
         };
@@ -235,7 +243,7 @@ public sealed class DynamicMatMulQuantizer(QuantizationGranularity granularity, 
         }
     }
 
-    private static float[] ReadFloats(TensorProto tensor)
+    internal static float[] ReadFloats(TensorProto tensor)
     {
         if (tensor.FloatData.Count > 0)
         {
@@ -268,7 +276,7 @@ public sealed class DynamicMatMulQuantizer(QuantizationGranularity granularity, 
         return bytes;
     }
 
-    private static string Unique(string name, HashSet<string> used)
+    internal static string Unique(string name, HashSet<string> used)
     {
         var candidate = name;
         for (var i = 1; !used.Add(candidate); i++)

@@ -18,6 +18,9 @@ public sealed class SessionFactory(InferenceSettings settings, ILogger? logger =
     private readonly Lock _gate = new();
     private string? _cudaFailure;
 
+    /// <summary>The settings every session of this factory is created with.</summary>
+    public InferenceSettings Settings => settings;
+
     /// <summary>The provider the most recent session actually got: "CUDA" or "CPU".</summary>
     public string ActiveProvider { get; private set; } = "CPU";
 
@@ -28,12 +31,20 @@ public sealed class SessionFactory(InferenceSettings settings, ILogger? logger =
     /// A session for the graph at <paramref name="modelPath"/>.
     /// </summary>
     /// <exception cref="CudaUnavailableException">The provider is <see cref="ExecutionProvider.Cuda"/> and CUDA does not load.</exception>
-    public InferenceSession Create(string modelPath)
+    public InferenceSession Create(string modelPath) => Create(options => new InferenceSession(modelPath, options));
+
+    /// <summary>
+    /// A session for a graph held in memory (a head quantized at load).
+    /// </summary>
+    /// <exception cref="CudaUnavailableException">The provider is <see cref="ExecutionProvider.Cuda"/> and CUDA does not load.</exception>
+    public InferenceSession Create(byte[] model) => Create(options => new InferenceSession(model, options));
+
+    private InferenceSession Create(Func<SessionOptions, InferenceSession> open)
     {
         var (options, cuda) = CreateOptions();
         try
         {
-            return new InferenceSession(modelPath, options);
+            return open(options);
         }
         catch (OnnxRuntimeException cudaError) when (cuda)
         {
@@ -41,7 +52,7 @@ public sealed class SessionFactory(InferenceSettings settings, ILogger? logger =
             // id that does not exist, a driver too old). If the CPU takes the graph, CUDA was the problem;
             // if not, the graph is, and the CPU's error is the one to report.
             using var cpu = NewOptions();
-            var session = new InferenceSession(modelPath, cpu);
+            var session = open(cpu);
             try
             {
                 CudaFailed(cudaError.Message);

@@ -74,6 +74,9 @@ public sealed class Int8EncoderTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(int8.Current.Encoder.Files.Descriptor.ModelSha256[..8], encoder[^8..]);
         Assert.Equal(fp32.Current.Encoder.Files.Descriptor.ModelSha256, int8.Current.Encoder.Files.Descriptor.DerivedFromSha256);
         Assert.Equal(fp32.Current.Heads.Count, int8.Current.Heads.Count);
+        // With the int8 encoder the heads are quantized at load (QuantizeHeads defaults to true); with fp32 they are not.
+        Assert.All(int8.Current.Heads.Values, h => Assert.NotNull(h.Quantization));
+        Assert.All(fp32.Current.Heads.Values, h => Assert.Null(h.Quantization));
         var texts = Sentences.Select(s => fp32.Current.Tokenize(s, 256)).ToList();
         var expected = fp32.Current.Annotate(texts);
         var actual = int8.Current.Annotate(texts);

@@ -21,6 +21,8 @@ public sealed class EnrichBenchReportTests
             Cores = 2,
             Provider = "CPU",
             IntraOpThreads = 0,
+            EncoderPrecision = "Int8",
+            HeadPrecision = "int8",
             WorkerFetchWaitMaxMs = "500 (librdkafka default)",
             // 100 texts: 1 s tokenizing + 1 s encoder = 50/s; 1 s + 3 s Annotate = 25/s.
             Encoder = new EncoderPassResult(100, 2, 1, 1, 3, new Dictionary<string, double> { ["ner"] = 1.5 }, padding),
@@ -42,6 +44,7 @@ public sealed class EnrichBenchReportTests
         Assert.Equal(0.4, report.RatioToEncoderOnly, 6);
         Assert.Equal(0.8, report.RatioToEncoderHeads, 6);
         Assert.Equal(0.6, report.Encoder.HeadsShare, 6);          // 1.5 s of heads ÷ (1 s encoder + 1.5 s heads)
+        Assert.Equal(1.5, report.Encoder.HeadsPerEncoder, 6);     // 1.5 s of heads ÷ 1 s encoder
         Assert.Equal(0.5, report.Encoder.AnnotateRestSeconds, 6); // 3 s Annotate − 1 s − 1.5 s
     }
 
@@ -59,6 +62,8 @@ public sealed class EnrichBenchReportTests
         Assert.False(root.GetProperty("encoderOnly").GetProperty("headsIncluded").GetBoolean());
         Assert.Equal(25, root.GetProperty("encoderHeads").GetProperty("textsPerSecond").GetDouble(), 6);
         Assert.Equal(750, root.GetProperty("encoderHeads").GetProperty("headMsPerBatch").GetProperty("ner").GetDouble(), 6);
+        Assert.Equal(1.5, root.GetProperty("encoderHeads").GetProperty("headsPerEncoder").GetDouble(), 6);
+        Assert.Equal("int8", root.GetProperty("headPrecision").GetString());
         Assert.Equal(20, root.GetProperty("endToEnd").GetProperty("recordsPerSecond").GetDouble(), 6);
         Assert.Equal(0.4, root.GetProperty("ratioToEncoderOnly").GetDouble(), 6);
         Assert.Equal(JsonValueKind.Null, root.GetProperty("latency").GetProperty("levels")[0].GetProperty("p50Ms").ValueKind);

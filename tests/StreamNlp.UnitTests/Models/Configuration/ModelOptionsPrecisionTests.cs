@@ -34,10 +34,24 @@ public sealed class ModelOptionsPrecisionTests
         Assert.Contains("StreamNlp:Models:Precision must be Fp32, Int8 or Fp16", string.Join(" ", error.Failures), StringComparison.Ordinal);
     }
 
-    private static ModelOptions Resolve(string precision)
+    [Theory]
+    [InlineData("Int8", null, true)]
+    [InlineData("Int8", "false", false)]
+    [InlineData("Fp32", null, false)]
+    [InlineData("Fp32", "true", false)]
+    public void QuantizeHeads_TakesEffectOnlyWithTheInt8Encoder(string precision, string? quantizeHeads, bool int8Heads) =>
+        Assert.Equal(int8Heads, Resolve(precision, quantizeHeads).ToInferenceSettings().Int8Heads);
+
+    private static ModelOptions Resolve(string precision, string? quantizeHeads = null)
     {
+        var values = new Dictionary<string, string?> { [$"{ModelOptions.Section}:Precision"] = precision };
+        if (quantizeHeads is not null)
+        {
+            values[$"{ModelOptions.Section}:QuantizeHeads"] = quantizeHeads;
+        }
+
         var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { [$"{ModelOptions.Section}:Precision"] = precision })
+            .AddInMemoryCollection(values)
             .Build();
         using var services = new ServiceCollection()
             .AddSingleton<IConfiguration>(configuration)

@@ -38,7 +38,16 @@ public sealed class TaskHead : IDisposable
                 throw new ModelIntegrityException($"{path}: SHA-256 does not match {HeadContract.ManifestFileName}; refusing to load it.");
             }
 
-            var model = ModelProto.Parser.ParseFrom(bytes);
+            ModelProto model;
+            try
+            {
+                model = ModelProto.Parser.ParseFrom(bytes);
+            }
+            catch (Google.Protobuf.InvalidProtocolBufferException ex)
+            {
+                throw new ModelIntegrityException($"ONNX Runtime could not load {path}: it is not an ONNX graph ({ex.Message})");
+            }
+
             Quantization = Int8HeadRecipe.Default.Quantize(model);
             _session = sessions.Create(model.ToByteArray());
         }

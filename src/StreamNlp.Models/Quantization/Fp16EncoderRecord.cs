@@ -11,4 +11,4 @@ public sealed record Fp16EncoderRecord(
     [property: JsonPropertyName("recipe")] string Recipe,
     [property: JsonPropertyName("sha256")] string Sha256,
     [property: JsonPropertyName("fp16Initializers")] int Fp16Initializers,
-    [property: JsonPropertyName("fp32Nodes")] int Fp32Nodes);
+    [property: JsonPropertyName("fp32Nodes")] int Fp32Nodes) : IDerivedEncoderRecord;

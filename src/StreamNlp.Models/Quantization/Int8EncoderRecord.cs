@@ -10,4 +10,4 @@ public sealed record Int8EncoderRecord(
     [property: JsonPropertyName("derivedFromSha256")] string DerivedFromSha256,
     [property: JsonPropertyName("recipe")] string Recipe,
     [property: JsonPropertyName("sha256")] string Sha256,
-    [property: JsonPropertyName("quantizedMatMuls")] int QuantizedMatMuls);
+    [property: JsonPropertyName("quantizedMatMuls")] int QuantizedMatMuls) : IDerivedEncoderRecord;

@@ -132,9 +132,11 @@ public sealed class FaultInjectionTests(ITestOutputHelper output) : IAsyncLifeti
         Assert.Empty(invariant.Missing);
         Assert.Empty(deadLetters);
         Assert.Equal(0, invariant.OrderViolations);
-        // No crash, so no redelivery, except when an injected error forces a rebalance and the mock's
-        // coordinator refuses the commit of the batch in flight (see RebalanceTests): at most one batch.
-        Assert.InRange(invariant.Duplicates, 0, BatchSize);
+        // No crash, so no redelivery, except when an injected error forces a rebalance and the mock's coordinator
+        // refuses the commit of the windows in flight (see RebalanceTests). The overlapped stages hold at most three
+        // uncommitted windows: one being inferred, one in the hand-over channel (capacity 1), one being delivered.
+        // (One CI run under load saw 36 after a broker outage: more than one window of 32, within three.)
+        Assert.InRange(invariant.Duplicates, 0, 3 * BatchSize);
         Assert.False(worker.Worker.ExecuteTask!.IsCompleted, "the worker stopped");
     }
 

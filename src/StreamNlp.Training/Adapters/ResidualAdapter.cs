@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using StreamNlp.Training.NeuralNetworks;
 
 namespace StreamNlp.Training.Adapters;
 
@@ -8,7 +9,7 @@ namespace StreamNlp.Training.Adapters;
 /// <c>p = softmax(a·log p_champion(x) + W·pool(x) + b)</c>. With a = 1, W = 0 and b = 0 it is the champion exactly, so
 /// it can only move the champion where the data pulls it, and an L2 penalty keeps W near zero elsewhere. The scale
 /// <c>a</c> lets a champion that is over-confident on the new domain be overruled by the correction. Trained by full-batch
-/// Adam on a weighted cross-entropy (feedback and replay each carry a set share of the loss). Hand-written because it
+/// Adam (<see cref="AdamWOptimizer"/> without decoupled decay, an L2 term on W in the gradient) on a weighted cross-entropy (feedback and replay each carry a set share of the loss). Hand-written because it
 /// is a few dozen lines of a convex problem on cached features; the head engine's layers train one network, not an
 /// offset added to another model's output.
 /// </summary>
@@ -134,23 +135,23 @@ public sealed class ResidualAdapter
             }
         }
 
-        // Then the correction, with the gate fixed: logits = (1 − g·(1 − a))·z + g·(W·x + b).
-        var weights = new float[classes * dimension];
-        var bias = new float[classes];
-        var gradW = new float[weights.Length];
-        var gradB = new float[classes];
-        var adamW = new AdamState(weights.Length);
-        var adamB = new AdamState(classes);
-        var scale = new[] { 1f };
-        var gradScale = new float[1];
-        var adamScale = new AdamState(1);
+        // Then the correction, with the gate fixed: logits = (1 − g·(1 − a))·z + g·(W·x + b). Adam with an L2 term in the
+        // gradient: the project's AdamWOptimizer without decoupled weight decay.
+        var weightsParameter = new Parameter("adapter_weight", new float[classes * dimension], applyWeightDecay: false);
+        var biasParameter = new Parameter("adapter_bias", new float[classes], applyWeightDecay: false);
+        var scaleParameter = new Parameter("adapter_champion_scale", [1f], applyWeightDecay: false);
+        var optimizer = new AdamWOptimizer(
+            options.LearnChampionScale ? [weightsParameter, biasParameter, scaleParameter] : [weightsParameter, biasParameter],
+            (float)options.LearningRate, weightDecay: 0f);
+        var (weights, gradW) = (weightsParameter.Value, weightsParameter.Gradient);
+        var (bias, gradB) = (biasParameter.Value, biasParameter.Gradient);
+        var (scale, gradScale) = (scaleParameter.Value, scaleParameter.Gradient);
         var logits = new float[classes];
         for (var step = 1; step <= options.Steps; step++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            Array.Clear(gradW);
-            Array.Clear(gradB);
-            gradScale[0] = 0;
+            optimizer.ZeroGradients();
+            scaleParameter.ZeroGradient();
             for (var i = 0; i < n; i++)
             {
                 var x = features.AsSpan(i * dimension, dimension);
@@ -172,13 +173,8 @@ public sealed class ResidualAdapter
             }
 
             TensorPrimitives.MultiplyAdd(weights, (float)options.L2, gradW, gradW);
-            adamW.Step(weights, gradW, (float)options.LearningRate, step);
-            adamB.Step(bias, gradB, (float)options.LearningRate, step);
-            if (options.LearnChampionScale)
-            {
-                adamScale.Step(scale, gradScale, (float)options.LearningRate, step);
-                scale[0] = Math.Clamp(scale[0], 0.05f, 1f);
-            }
+            optimizer.Step();
+            scale[0] = Math.Clamp(scale[0], 0.05f, 1f);
         }
 
         return new ResidualAdapter(weights, bias, dimension, scale[0], gateWeights, gateBias);
@@ -188,17 +184,15 @@ public sealed class ResidualAdapter
         float[] features, int dimension, bool[] isFeedback, int feedbackCount, int replayCount, ResidualAdapterOptions options, CancellationToken cancellationToken)
     {
         var n = isFeedback.Length;
-        var weights = new float[dimension];
-        var bias = new float[1];
-        var gradW = new float[dimension];
-        var gradB = new float[1];
-        var adamW = new AdamState(dimension);
-        var adamB = new AdamState(1);
+        var weightsParameter = new Parameter("gate_weight", new float[dimension], applyWeightDecay: false);
+        var biasParameter = new Parameter("gate_bias", new float[1], applyWeightDecay: false);
+        var optimizer = new AdamWOptimizer([weightsParameter, biasParameter], (float)options.LearningRate, weightDecay: 0f);
+        var (weights, gradW) = (weightsParameter.Value, weightsParameter.Gradient);
+        var (bias, gradB) = (biasParameter.Value, biasParameter.Gradient);
         for (var step = 1; step <= options.Steps; step++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            Array.Clear(gradW);
-            gradB[0] = 0;
+            optimizer.ZeroGradients();
             for (var i = 0; i < n; i++)
             {
                 var x = features.AsSpan(i * dimension, dimension);
@@ -209,32 +203,11 @@ public sealed class ResidualAdapter
             }
 
             TensorPrimitives.MultiplyAdd(weights, (float)options.L2, gradW, gradW);
-            adamW.Step(weights, gradW, (float)options.LearningRate, step);
-            adamB.Step(bias, gradB, (float)options.LearningRate, step);
+            optimizer.Step();
         }
 
         return (weights, bias[0]);
     }
 
     private static float Sigmoid(float value) => 1f / (1f + MathF.Exp(-value));
-
-    /// <summary>Adam's moment estimates for one parameter array (β1 0.9, β2 0.999, ε 1e-8).</summary>
-    private sealed class AdamState(int size)
-    {
-        private readonly float[] m = new float[size];
-        private readonly float[] v = new float[size];
-
-        public void Step(float[] parameters, float[] gradient, float learningRate, int step)
-        {
-            const float beta1 = 0.9f, beta2 = 0.999f, epsilon = 1e-8f;
-            var correction1 = 1 - MathF.Pow(beta1, step);
-            var correction2 = 1 - MathF.Pow(beta2, step);
-            for (var i = 0; i < parameters.Length; i++)
-            {
-                m[i] = (beta1 * m[i]) + ((1 - beta1) * gradient[i]);
-                v[i] = (beta2 * v[i]) + ((1 - beta2) * gradient[i] * gradient[i]);
-                parameters[i] -= learningRate * (m[i] / correction1) / (MathF.Sqrt(v[i] / correction2) + epsilon);
-            }
-        }
-    }
 }

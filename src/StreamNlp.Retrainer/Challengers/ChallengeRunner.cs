@@ -6,7 +6,6 @@ using StreamNlp.Models.Encoders;
 using StreamNlp.Models.Heads;
 using StreamNlp.Models.Registry;
 using StreamNlp.Models.Runtime;
-using StreamNlp.Retrainer.Challengers.Ner;
 using StreamNlp.Retrainer.Challengers.Strategies;
 using StreamNlp.Training.Replay;
 using StreamNlp.Retrainer.Configuration;
@@ -139,9 +138,9 @@ public sealed class ChallengeRunner(
         if (replay?.Sentences is { } sentences)
         {
             var tokenizer = features.Tokenizer;
-            features.TokenStates([.. sentences.Train.Take(TokenAdapterChallenger.MaxReplaySentences).Select(s => NerFeedbackConversion.FromConll(tokenizer, s).Text)]);
+            features.TokenStates([.. NerChallenge.AdapterReplayExamples(tokenizer, sentences.Train).Select(e => e.Text)]);
             cancellationToken.ThrowIfCancellationRequested();
-            features.TokenStates([.. sentences.Dev.Select(s => NerFeedbackConversion.FromConll(tokenizer, s).Text)]);
+            features.TokenStates([.. NerChallenge.DevExamples(tokenizer, sentences.Dev).Select(e => e.Text)]);
         }
         else if (replay?.Texts is { } texts)
         {

@@ -81,7 +81,7 @@ public sealed class NerChallenge(
         {
             var kept = feedbackTrain.ToHashSet();
             var feedbackExamples = split[false].Where(e => kept.Contains(e.Sentence)).ToList();
-            var replayExamples = replayTrain.Take(TokenAdapterChallenger.MaxReplaySentences).Select(s => NerFeedbackConversion.FromConll(tokenizer, s)).ToList();
+            var replayExamples = AdapterReplayExamples(tokenizer, replayTrain);
             outcome = new TokenAdapterChallenger(registry, features, encoder, options, inference)
                 .Train(championVersion, championManifest, champion, replay, replayExamples, feedbackExamples, holdout.Count, clock, cancellationToken);
         }
@@ -99,7 +99,7 @@ public sealed class NerChallenge(
 
         // Score both models through ONNX on the same cached states.
         var holdoutStates = features.TokenStates([.. holdout.Select(h => h.Text)]);
-        var baseDev = replayDev?.Select(s => NerFeedbackConversion.FromConll(tokenizer, s)).ToList();
+        var baseDev = replayDev is null ? null : DevExamples(tokenizer, replayDev);
         var baseDevStates = baseDev is null ? null : features.TokenStates([.. baseDev.Select(d => d.Text)]);
         var sessions = new SessionFactory(inference);
         using var championHead = new TaskHead(NlpTask.Ner, registry.VersionDirectory(NlpTask.Ner, championVersion), championManifest, sessions);
@@ -118,6 +118,14 @@ public sealed class NerChallenge(
             decision.Promote ? RetrainDecisions.Promoted : RetrainDecisions.Rejected, decision.Reason);
         return new ChallengeResult(run, decision, outcome.Manifest, championVersion);
     }
+
+    /// <summary>The replayed sentences an adapter round trains on, as the texts the encoder reads (also what the retrainer warms up).</summary>
+    internal static IReadOnlyList<NerExample> AdapterReplayExamples(TextTokenizer tokenizer, IReadOnlyList<ConllSentence> replayTrain) =>
+        [.. replayTrain.Take(TokenAdapterChallenger.MaxReplaySentences).Select(s => NerFeedbackConversion.FromConll(tokenizer, s))];
+
+    /// <summary>The replay set's dev sentences as scored (also what the retrainer warms up).</summary>
+    internal static IReadOnlyList<NerExample> DevExamples(TextTokenizer tokenizer, IReadOnlyList<ConllSentence> replayDev) =>
+        [.. replayDev.Select(s => NerFeedbackConversion.FromConll(tokenizer, s))];
 
     private static Scorecard Score(
         TaskHead head, IReadOnlyList<NerExample> holdout, TokenStates holdoutStates, IReadOnlyList<NerExample>? baseDev, TokenStates? baseStates)

@@ -39,6 +39,11 @@ internal static class TrainCommand
         var patience = new Option<int?>("--patience") { Description = "Epochs without a better dev metric before stopping; 0 never stops (default 3)." };
         var seed = new Option<int?>("--seed") { Description = "Seeds initialisation, shuffling and dropout (default 42)." };
         var classWeights = new Option<bool>("--class-weights") { Description = "Weight classes by inverse frequency." };
+        var layers = new Option<int[]?>("--layers")
+        {
+            Description = "dense, sentence tasks: the encoder layers to pool and concatenate (a layer mix from the one encoder pass), 0 = embeddings … 6 = last_hidden_state, which must be among them; e.g. --layers 0 1 2 3 4 5 6 (default: the last only).",
+            AllowMultipleArgumentsPerToken = true,
+        };
         var setOptions = new Option<string[]>("--option")
         {
             Description = "Any option of the head family as NAME=VALUE (camelCase name, JSON value), e.g. --option attentionHeads=4 --option decayLearningRate=false; repeatable.",
@@ -50,7 +55,7 @@ internal static class TrainCommand
         var cache = new Option<string?>("--cache-dir") { Description = "Encoder and feature cache (default ~/.cache/streamnlp)." };
         var command = new Command("train", "Train a task head on the frozen encoder and add it to the model registry.")
         {
-            task, train, dev, output, head, epochs, hidden, learningRate, batchSize, weightDecay, dropout, patience, seed, classWeights, noPromote, maxTokens, cache, kernels, channels, setOptions,
+            task, train, dev, output, head, epochs, hidden, learningRate, batchSize, weightDecay, dropout, patience, seed, classWeights, layers, noPromote, maxTokens, cache, kernels, channels, setOptions,
         };
         command.SetAction((parse, ct) => CommandRunner.Guard(() =>
         {
@@ -87,6 +92,7 @@ internal static class TrainCommand
                 ("--hidden", "hiddenSizes", parse.GetValue(hidden) is { Length: > 0 } hiddenSizes ? hiddenSizes : null),
                 ("--kernels", "kernelSizes", parse.GetValue(kernels) is { Length: > 0 } kernelSizes ? kernelSizes : null),
                 ("--channels", "channels", parse.GetValue(channels)),
+                ("--layers", "encoderLayers", parse.GetValue(layers) is { Length: > 0 } encoderLayers ? encoderLayers : null),
             ];
             var overrides = flags
                 .Where(f => f.Value is not null)

@@ -29,6 +29,23 @@ public sealed class EncodedBatch(
 
     public OrtValue AttentionMask { get; } = attentionMask;
 
+    /// <summary>
+    /// The encoder layers fetched for this batch, by layer (0 = embeddings … <see cref="Blocks"/> =
+    /// <see cref="HiddenStates"/>), each float [batch, seq, hidden]; owned with the rest of the outputs.
+    /// </summary>
+    public IReadOnlyDictionary<int, OrtValue> Layers { get; init; } = new Dictionary<int, OrtValue>();
+
+    /// <summary>The encoder's number of transformer blocks (the index of the last layer); 0 when not known.</summary>
+    public int Blocks { get; init; }
+
+    /// <summary>Layer <paramref name="layer"/>'s states as managed memory, row-major [batch, seq, hidden].</summary>
+    public ReadOnlySpan<float> LayerData(int layer) =>
+        layer == Blocks
+            ? HiddenStatesData
+            : Layers.TryGetValue(layer, out var value)
+                ? value.GetTensorDataAsSpan<float>()
+                : throw new InvalidOperationException($"Encoder layer {layer} was not fetched for this batch.");
+
     /// <summary>The mask as managed memory (the buffer <see cref="AttentionMask"/> wraps).</summary>
     public ReadOnlySpan<long> AttentionMaskData => attentionMaskData;
 
@@ -41,21 +58,56 @@ public sealed class EncodedBatch(
     /// longest text with zeros and a zero mask, exactly as <see cref="EncoderSession.Run"/> lays them out.
     /// Lets a head be scored on cached states without running the encoder again.
     /// </summary>
-    public static EncodedBatch FromStates(IReadOnlyList<TokenizedText> texts, IReadOnlyList<ReadOnlyMemory<float>> states, int hiddenSize)
+    public static EncodedBatch FromStates(IReadOnlyList<TokenizedText> texts, IReadOnlyList<ReadOnlyMemory<float>> states, int hiddenSize) =>
+        FromStates(texts, states, hiddenSize, new Dictionary<int, IReadOnlyList<ReadOnlyMemory<float>>>());
+
+    /// <summary>
+    /// As <see cref="FromStates(IReadOnlyList{TokenizedText}, IReadOnlyList{ReadOnlyMemory{float}}, int)"/>, with
+    /// intermediate encoder layers (each text's rows per layer, laid out like <paramref name="states"/>) for heads that
+    /// read a layer mix.
+    /// </summary>
+    public static EncodedBatch FromStates(
+        IReadOnlyList<TokenizedText> texts,
+        IReadOnlyList<ReadOnlyMemory<float>> states,
+        int hiddenSize,
+        IReadOnlyDictionary<int, IReadOnlyList<ReadOnlyMemory<float>>> layers)
     {
+        ArgumentNullException.ThrowIfNull(layers);
         var batch = texts.Count;
         var seq = texts.Max(t => t.Length);
-        var hidden = new float[batch * seq * hiddenSize];
         var mask = new long[batch * seq];
         for (var b = 0; b < batch; b++)
         {
-            states[b].Span.CopyTo(hidden.AsSpan(b * seq * hiddenSize));
             mask.AsSpan(b * seq, texts[b].Length).Fill(1);
         }
 
-        var hiddenValue = OrtValue.CreateTensorValueFromMemory(hidden, [batch, seq, hiddenSize]);
+        OrtValue Padded(IReadOnlyList<ReadOnlyMemory<float>> rows)
+        {
+            var hidden = new float[batch * seq * hiddenSize];
+            for (var b = 0; b < batch; b++)
+            {
+                rows[b].Span.CopyTo(hidden.AsSpan(b * seq * hiddenSize));
+            }
+
+            return OrtValue.CreateTensorValueFromMemory(hidden, [batch, seq, hiddenSize]);
+        }
+
+        var hiddenValue = Padded(states);
+        var layerValues = layers.ToDictionary(l => l.Key, l => Padded(l.Value));
         var maskValue = OrtValue.CreateTensorValueFromMemory(mask, [batch, seq]);
-        return new EncodedBatch(texts, batch, seq, hiddenSize, hiddenValue, maskValue, hiddenValue, mask);
+        IDisposable owned = new OwnedValues([hiddenValue, .. layerValues.Values]);
+        return new EncodedBatch(texts, batch, seq, hiddenSize, hiddenValue, maskValue, owned, mask) { Layers = layerValues };
+    }
+
+    private sealed class OwnedValues(IReadOnlyList<OrtValue> values) : IDisposable
+    {
+        public void Dispose()
+        {
+            foreach (var value in values)
+            {
+                value.Dispose();
+            }
+        }
     }
 
     public void Dispose()

@@ -1,4 +1,7 @@
+using Google.Protobuf;
 using Microsoft.ML.OnnxRuntime;
+using Onnx;
+using StreamNlp.Models.Heads;
 using StreamNlp.Models.Runtime;
 using StreamNlp.Models.Tokenization;
 
@@ -7,7 +10,9 @@ namespace StreamNlp.Models.Encoders;
 /// <summary>
 /// Owns the encoder's ONNX Runtime session. <see cref="Run"/> pads a batch of tokenized texts to
 /// its longest member and returns the encoder inputs and its <c>last_hidden_state</c>, which every
-/// task head then reads: one encoder pass per micro-batch.
+/// task head then reads: one encoder pass per micro-batch. The graph is loaded with every hidden layer exposed
+/// (<see cref="EncoderLayerOutputs"/>); a run fetches the intermediate layers its caller asks for (a layer-mix
+/// head's inputs) from the same pass, and no others.
 /// </summary>
 public sealed class EncoderSession : IDisposable
 {
@@ -23,7 +28,9 @@ public sealed class EncoderSession : IDisposable
     public EncoderSession(EncoderFiles files, SessionFactory sessions)
     {
         Files = files;
-        _session = sessions.Create(files.ModelPath);
+        var model = ModelProto.Parser.ParseFrom(File.ReadAllBytes(files.ModelPath));
+        Blocks = EncoderLayerOutputs.Expose(model);
+        _session = sessions.Create(model.ToByteArray());
         _inputNames = [.. _session.InputMetadata.Keys];
         foreach (var name in _inputNames)
         {
@@ -42,8 +49,14 @@ public sealed class EncoderSession : IDisposable
 
     public int HiddenSize => Files.Descriptor.HiddenSize;
 
-    /// <summary>Runs the encoder once over the batch. The caller disposes the result.</summary>
-    public EncodedBatch Run(IReadOnlyList<TokenizedText> texts, RunOptions? runOptions = null)
+    /// <summary>The number of transformer blocks: layers 0 (embeddings) to <see cref="Blocks"/> (<c>last_hidden_state</c>).</summary>
+    public int Blocks { get; }
+
+    /// <summary>
+    /// Runs the encoder once over the batch; also fetches the intermediate <paramref name="layers"/> (0 …
+    /// <see cref="Blocks"/> − 1; the last layer is always fetched). The caller disposes the result.
+    /// </summary>
+    public EncodedBatch Run(IReadOnlyList<TokenizedText> texts, RunOptions? runOptions = null, IReadOnlyCollection<int>? layers = null)
     {
         ArgumentOutOfRangeException.ThrowIfZero(texts.Count);
         var batch = texts.Count;
@@ -69,9 +82,23 @@ public sealed class EncoderSession : IDisposable
         {
             var feed = _inputNames.Select(n => inputs[n]).ToArray();
             using var options = runOptions is null ? new RunOptions() : null;
-            var outputs = _session.Run(runOptions ?? options!, _inputNames, feed, [_outputName]);
+            var extra = (layers ?? []).Where(l => l != Blocks).Distinct().Order().ToArray();
+            foreach (var layer in extra)
+            {
+                ArgumentOutOfRangeException.ThrowIfNegative(layer);
+                ArgumentOutOfRangeException.ThrowIfGreaterThan(layer, Blocks);
+            }
+
+            string[] outputNames = [_outputName, .. extra.Select(l => HeadContract.LayerStates(l, Blocks))];
+            var outputs = _session.Run(runOptions ?? options!, _inputNames, feed, outputNames);
             var hidden = outputs[0];
-            return new EncodedBatch(texts, batch, seq, HiddenSize, hidden, inputs[AttentionMask], outputs, mask);
+            var layerStates = new Dictionary<int, OrtValue>(extra.Length + 1) { [Blocks] = hidden };
+            for (var i = 0; i < extra.Length; i++)
+            {
+                layerStates[extra[i]] = outputs[i + 1];
+            }
+
+            return new EncodedBatch(texts, batch, seq, HiddenSize, hidden, inputs[AttentionMask], outputs, mask) { Layers = layerStates, Blocks = Blocks };
         }
         finally
         {

@@ -20,4 +20,35 @@ public static class HeadContract
     public const string Probabilities = "probabilities";
     public const string FileName = "head.onnx";
     public const string ManifestFileName = "manifest.json";
+
+    /// <summary>Prefix of the inputs that take an intermediate encoder layer (see <see cref="LayerStates"/>).</summary>
+    public const string LayerStatesPrefix = "hidden_states_";
+
+    /// <summary>
+    /// The input name under which a head reads encoder layer <paramref name="layer"/> (0 = the embeddings, 1…N the
+    /// transformer blocks) of an encoder with <paramref name="blocks"/> blocks: <c>hidden_states_{layer}</c>, and
+    /// <see cref="HiddenStates"/> for the last block. Every layer has the shape of <see cref="HiddenStates"/>.
+    /// </summary>
+    public static string LayerStates(int layer, int blocks)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(layer);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(layer, blocks);
+        return layer == blocks ? HiddenStates : LayerStatesPrefix + layer.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>The layer an input named by <see cref="LayerStates"/> reads, or null for any other input.</summary>
+    public static int? LayerOf(string inputName, int blocks)
+    {
+        ArgumentNullException.ThrowIfNull(inputName);
+        if (inputName == HiddenStates)
+        {
+            return blocks;
+        }
+
+        return inputName.StartsWith(LayerStatesPrefix, StringComparison.Ordinal)
+            && int.TryParse(inputName.AsSpan(LayerStatesPrefix.Length), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var layer)
+            && layer < blocks
+                ? layer
+                : null;
+    }
 }

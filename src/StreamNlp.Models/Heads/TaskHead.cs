@@ -57,6 +57,11 @@ public sealed class TaskHead : IDisposable
         }
 
         _isTokenHead = _session.InputMetadata.ContainsKey(HeadContract.TokenFeatures);
+        EncoderLayers = [.. _session.InputMetadata.Keys
+            .Where(n => n.StartsWith(HeadContract.LayerStatesPrefix, StringComparison.Ordinal))
+            .Select(n => HeadContract.LayerOf(n, int.MaxValue)
+                ?? throw new ModelIntegrityException($"{versionDirectory}: head input '{n}' does not name an encoder layer."))
+            .Order()];
         if (!_session.InputMetadata.ContainsKey(HeadContract.HiddenStates) || !_session.OutputMetadata.ContainsKey(HeadContract.Probabilities))
         {
             throw new ModelIntegrityException(
@@ -80,6 +85,9 @@ public sealed class TaskHead : IDisposable
 
     public IReadOnlyList<string> Labels => Manifest.Labels;
 
+    /// <summary>The intermediate encoder layers this head reads besides <c>last_hidden_state</c> (a layer mix); empty for most heads.</summary>
+    public IReadOnlyList<int> EncoderLayers { get; }
+
     /// <summary>Runs the head on an encoded batch; returns its probabilities as a managed array.</summary>
     public float[] Run(EncodedBatch batch, RunOptions runOptions)
     {
@@ -98,6 +106,9 @@ public sealed class TaskHead : IDisposable
                 HeadContract.HiddenStates => batch.HiddenStates,
                 HeadContract.AttentionMask => batch.AttentionMask,
                 HeadContract.TokenFeatures when features is not null => features,
+                _ when HeadContract.LayerOf(input, int.MaxValue) is { } layer && batch.Layers.TryGetValue(layer, out var states) => states,
+                _ when HeadContract.LayerOf(input, int.MaxValue) is { } layer => throw new ModelIntegrityException(
+                    $"{Task.ToName()} head {Version} reads encoder layer {layer}, which the encoder did not give (it has {batch.Blocks} blocks)."),
                 _ => throw new ModelIntegrityException($"{Task.ToName()} head {Version} has an unknown input '{input}'."),
             });
         }

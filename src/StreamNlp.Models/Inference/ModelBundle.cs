@@ -28,6 +28,7 @@ public sealed class ModelBundle : IDisposable
         Encoder = encoder;
         Heads = heads;
         Provider = provider;
+        EncoderLayers = [.. heads.Values.SelectMany(h => h.EncoderLayers).Distinct().Order()];
         if (heads.TryGetValue(NlpTask.Ner, out var ner))
         {
             _tagSets[NlpTask.Ner] = new BioTagSet(ner.Labels);
@@ -118,6 +119,9 @@ public sealed class ModelBundle : IDisposable
         return new TaskHead(task, registry.VersionDirectory(task, version), manifest, new SessionFactory(settings, logger));
     }
 
+    /// <summary>The intermediate encoder layers any head of this bundle reads (fetched from the one encoder pass).</summary>
+    public IReadOnlyList<int> EncoderLayers { get; }
+
     /// <summary>Tokenizes with the given token limit.</summary>
     public TokenizedText Tokenize(string text, int maxTokens) => Tokenizer.Tokenize(text, maxTokens);
 
@@ -131,7 +135,7 @@ public sealed class ModelBundle : IDisposable
 
         using var ownedOptions = runOptions is null ? new RunOptions() : null;
         var options = runOptions ?? ownedOptions!;
-        using var encoded = Encoder.Run(texts, options);
+        using var encoded = Encoder.Run(texts, options, EncoderLayers);
         var outputs = Heads.ToDictionary(h => h.Key, h => h.Value.Run(encoded, options));
 
         var results = new TextAnnotation[texts.Count];

@@ -94,8 +94,9 @@ public sealed class ChallengeRunner(
         // Score both models through ONNX on the same cached states: the held-out feedback (for an adapter round, its
         // out-of-fold predictions over all the feedback instead) and the replay set's dev rows.
         IReadOnlyList<LabeledText> judged = adapterRound is null ? holdout : [];
-        var holdoutStates = features.TokenStates([.. judged.Select(h => h.Text)]);
-        var baseDevStates = replayDev is null ? null : features.TokenStates([.. replayDev.Select(d => d.Text)]);
+        var layers = champion.Options.EncoderLayers;
+        var holdoutStates = features.TokenStates([.. judged.Select(h => h.Text)], layers: layers);
+        var baseDevStates = replayDev is null ? null : features.TokenStates([.. replayDev.Select(d => d.Text)], layers: layers);
         var sessions = new SessionFactory(inference);
         using var championHead = new TaskHead(task, championDirectory, championManifest, sessions);
         using var challengerHead = new TaskHead(task, outcome.VersionDirectory, outcome.Manifest, sessions);
@@ -144,9 +145,10 @@ public sealed class ChallengeRunner(
         }
         else if (replay?.Texts is { } texts)
         {
-            features.TokenStates([.. texts.Train.Select(t => t.Text)]);
+            var layers = HeadFamilyCatalog.Default.ChoiceOf(manifest).Options.EncoderLayers;
+            features.TokenStates([.. texts.Train.Select(t => t.Text)], layers: layers);
             cancellationToken.ThrowIfCancellationRequested();
-            features.TokenStates([.. texts.Dev.Select(t => t.Text)]);
+            features.TokenStates([.. texts.Dev.Select(t => t.Text)], layers: layers);
         }
 
         return replay;

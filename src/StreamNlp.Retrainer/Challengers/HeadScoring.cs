@@ -1,3 +1,4 @@
+using StreamNlp.Core.Tasks;
 using System.Numerics.Tensors;
 using Microsoft.ML.OnnxRuntime;
 using StreamNlp.Models.Encoders;
@@ -102,7 +103,15 @@ public static class HeadScoring
             var rows = Enumerable.Range(start, count)
                 .Select(i => new ReadOnlyMemory<float>(states.States, states.Offsets[i] * states.HiddenSize, states.Length(i) * states.HiddenSize))
                 .ToList();
-            using var batch = EncodedBatch.FromStates(texts, rows, states.HiddenSize);
+            var layers = head.EncoderLayers.ToDictionary(
+                l => l,
+                l => (IReadOnlyList<ReadOnlyMemory<float>>)[.. Enumerable.Range(start, count).Select(i => new ReadOnlyMemory<float>(
+                    states.Layers.TryGetValue(l, out var layer)
+                        ? layer
+                        : throw new InvalidOperationException($"{head.Task.ToName()} head {head.Version} reads encoder layer {l}, which these cached states lack."),
+                    states.Offsets[i] * states.HiddenSize,
+                    states.Length(i) * states.HiddenSize))]);
+            using var batch = EncodedBatch.FromStates(texts, rows, states.HiddenSize, layers);
             consume(start, batch, head.Run(batch, options));
         }
     }

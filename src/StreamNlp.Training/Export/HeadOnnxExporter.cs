@@ -25,6 +25,15 @@ public static class HeadOnnxExporter
         Write(BuildSequenceHead(model, hiddenSize), path);
 
     /// <summary>
+    /// Exports a layer-mix sequence head: one input per encoder layer of <paramref name="layers"/> (named by
+    /// <see cref="HeadContract.LayerStates"/>; the last of <paramref name="blocks"/> is <c>last_hidden_state</c>),
+    /// each masked-mean pooled, concatenated in that order, then the classifier. Empty <paramref name="layers"/> is
+    /// the plain sequence head.
+    /// </summary>
+    public static void ExportSequenceHead(DenseClassifier model, int hiddenSize, string path, IReadOnlyList<int> layers, int blocks) =>
+        Write(BuildSequenceHead(model, hiddenSize, layers, blocks), path);
+
+    /// <summary>
     /// Exports a token head: <c>last_hidden_state</c> float [batch, seq, hidden] and <c>token_features</c> float
     /// [batch, seq, featureCount] → concatenated on the last axis → classifier per token → <c>probabilities</c>
     /// float [batch, seq, tags].
@@ -32,19 +41,30 @@ public static class HeadOnnxExporter
     public static void ExportTokenHead(DenseClassifier model, int hiddenSize, int featureCount, string path) =>
         Write(BuildTokenHead(model, hiddenSize, featureCount), path);
 
-    /// <summary>The sequence-head graph of <see cref="ExportSequenceHead"/>, in memory.</summary>
-    public static ModelProto BuildSequenceHead(DenseClassifier model, int hiddenSize)
+    /// <summary>The sequence-head graph of <see cref="ExportSequenceHead(DenseClassifier, int, string)"/>, in memory.</summary>
+    public static ModelProto BuildSequenceHead(DenseClassifier model, int hiddenSize) => BuildSequenceHead(model, hiddenSize, [], 0);
+
+    /// <summary>The layer-mix sequence-head graph of <see cref="ExportSequenceHead(DenseClassifier, int, string, IReadOnlyList{int}, int)"/>, in memory.</summary>
+    public static ModelProto BuildSequenceHead(DenseClassifier model, int hiddenSize, IReadOnlyList<int> layers, int blocks)
     {
         ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(layers);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(hiddenSize);
-        if (model.InputDimension != hiddenSize)
+        var inputNames = layers.Count == 0 ? [HeadContract.HiddenStates] : layers.Select(l => HeadContract.LayerStates(l, blocks)).ToArray();
+        if (!inputNames.Contains(HeadContract.HiddenStates))
+        {
+            throw new ArgumentException($"A head must read the last layer ({blocks}); got layers {string.Join(", ", layers)}.", nameof(layers));
+        }
+
+        if (model.InputDimension != hiddenSize * inputNames.Length)
         {
             throw new ArgumentException(
-                $"The classifier takes {model.InputDimension} features but the encoder's hidden size is {hiddenSize}.", nameof(model));
+                $"The classifier takes {model.InputDimension} features but {inputNames.Length} pooled layer(s) of the encoder's hidden size {hiddenSize} " +
+                $"give {hiddenSize * inputNames.Length}.", nameof(model));
         }
 
         var graph = new OnnxGraphBuilder("sequence_head");
-        var hidden = graph.AddInput(HeadContract.HiddenStates, TensorProto.Types.DataType.Float, Batch, Sequence, hiddenSize);
+        var hiddenInputs = inputNames.Select(n => graph.AddInput(n, TensorProto.Types.DataType.Float, Batch, Sequence, hiddenSize)).ToArray();
         var mask = graph.AddInput(HeadContract.AttentionMask, TensorProto.Types.DataType.Int64, Batch, Sequence);
 
         var lastAxis = graph.AddInt64Initializer("axes_last", -1);
@@ -53,16 +73,26 @@ public static class HeadOnnxExporter
 
         var maskFloat = graph.AddNode("Cast", [mask], "mask_float", OnnxGraphBuilder.IntAttribute("to", (long)TensorProto.Types.DataType.Float));
         var maskExpanded = graph.AddNode("Unsqueeze", [maskFloat, lastAxis], "mask_expanded");
-        var masked = graph.AddNode("Mul", [hidden, maskExpanded], "masked_hidden");
-        var summed = graph.AddNode("ReduceSum", [masked, sequenceAxis], "summed_hidden", OnnxGraphBuilder.IntAttribute("keepdims", 0));
         var count = graph.AddNode("ReduceSum", [maskFloat, sequenceAxis], "token_count", OnnxGraphBuilder.IntAttribute("keepdims", 1));
         var clamped = graph.AddNode("Max", [count, minimumCount], "token_count_clamped");
-        var pooled = graph.AddNode("Div", [summed, clamped], "pooled");
+        var pooledLayers = new string[hiddenInputs.Length];
+        for (var i = 0; i < hiddenInputs.Length; i++)
+        {
+            var suffix = hiddenInputs.Length == 1 ? string.Empty : $"_{i}";
+            var masked = graph.AddNode("Mul", [hiddenInputs[i], maskExpanded], $"masked_hidden{suffix}");
+            var summed = graph.AddNode("ReduceSum", [masked, sequenceAxis], $"summed_hidden{suffix}", OnnxGraphBuilder.IntAttribute("keepdims", 0));
+            pooledLayers[i] = graph.AddNode("Div", [summed, clamped], $"pooled{suffix}");
+        }
+
+        var pooled = pooledLayers.Length == 1
+            ? pooledLayers[0]
+            : graph.AddNode("Concat", pooledLayers, "pooled", OnnxGraphBuilder.IntAttribute("axis", -1));
 
         var logits = AddClassifier(graph, model, pooled);
         graph.AddNode("Softmax", [logits], HeadContract.Probabilities, OnnxGraphBuilder.IntAttribute("axis", -1));
         graph.AddOutput(HeadContract.Probabilities, TensorProto.Types.DataType.Float, Batch, model.ClassCount);
-        return graph.Build($"Sequence head: masked mean pooling, {Describe(model)}, softmax.");
+        var mix = layers.Count == 0 ? "masked mean pooling" : $"masked mean pooling of encoder layers {string.Join(", ", layers)}, concatenated";
+        return graph.Build($"Sequence head: {mix}, {Describe(model)}, softmax.");
     }
 
     /// <summary>The token-head graph of <see cref="ExportTokenHead"/>, in memory.</summary>

@@ -42,11 +42,28 @@ public abstract record HeadTrainingOptions
     /// </summary>
     public bool ClassWeighting { get; init; }
 
+    /// <summary>
+    /// The encoder layers the head reads (0 = embeddings … N = <c>last_hidden_state</c>), from the one encoder pass;
+    /// empty (the default) reads the last layer only. A family that cannot mix layers refuses any other value.
+    /// </summary>
+    public IReadOnlyList<int> EncoderLayers { get; init; } = [];
+
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
     public virtual void Validate()
     {
         CheckOptimiser(Epochs, BatchSize, LearningRate, WeightDecay);
         CheckDropout(Dropout, nameof(Dropout));
         CheckStopping(Patience, MinimumImprovement);
+        Require(
+            EncoderLayers is not null && EncoderLayers.All(l => l >= 0) && EncoderLayers.Distinct().Count() == EncoderLayers.Count,
+            nameof(EncoderLayers),
+            "must be a list of distinct layer numbers ≥ 0");
+    }
+
+    /// <summary>For families that read the last layer only: refuses a layer mix.</summary>
+    protected void RequireLastLayerOnly(string family)
+    {
+        Require(EncoderLayers.Count == 0, nameof(EncoderLayers), $"is not supported by the {family} family (it reads the last layer only)");
     }
 }

@@ -20,20 +20,45 @@ public sealed class FeatureExtractor(TextTokenizer tokenizer, EncoderSession enc
 
     public TextTokenizer Tokenizer => tokenizer;
 
+    /// <summary>The encoder's number of transformer blocks: layers run from 0 (embeddings) to this (<c>last_hidden_state</c>).</summary>
+    public int Blocks => encoder.Blocks;
+
     /// <summary>Mean-pooled encoder vectors, <c>texts × hidden</c>, row-major.</summary>
-    public float[] PooledFeatures(IReadOnlyList<string> texts, IProgress<EncodingProgress>? progress = null, string stage = "encode")
+    public float[] PooledFeatures(IReadOnlyList<string> texts, IProgress<EncodingProgress>? progress = null, string stage = "encode") =>
+        PooledFeatures(texts, [], progress, stage);
+
+    /// <summary>
+    /// The masked mean of each of <paramref name="layers"/> (empty: the last layer), concatenated in that order:
+    /// <c>texts × (layers · hidden)</c>, row-major; what a layer-mix sequence head computes from one encoder pass.
+    /// </summary>
+    public float[] PooledFeatures(IReadOnlyList<string> texts, IReadOnlyList<int> layers, IProgress<EncodingProgress>? progress = null, string stage = "encode")
     {
+        ArgumentNullException.ThrowIfNull(layers);
         var hidden = encoder.HiddenSize;
-        return Cached("pooled", texts, texts.Count * hidden, () =>
+        int[] read = layers.Count == 0 ? [encoder.Blocks] : [.. layers];
+        foreach (var layer in read)
         {
-            var features = new float[texts.Count * hidden];
-            var tokenized = texts.Select(t => tokenizer.Tokenize(t, maxTokens)).ToArray();
-            EncodeInBatches(tokenized, progress, stage, (batch, indices) =>
+            if (layer < 0 || layer > encoder.Blocks)
             {
-                var pooled = MeanPooling.Compute(batch.HiddenStatesData, batch.AttentionMaskData, batch.BatchSize, batch.SequenceLength, hidden);
-                for (var b = 0; b < indices.Count; b++)
+                throw new ArgumentException($"Encoder layer {layer} does not exist: {encoder.Files.Descriptor.Name} has layers 0 to {encoder.Blocks}.", nameof(layers));
+            }
+        }
+
+        var width = read.Length * hidden;
+        var kind = layers.Count == 0 ? "pooled" : "pooled-layers-" + string.Join('.', read);
+        return Cached(kind, texts, (long)texts.Count * width, () =>
+        {
+            var features = new float[texts.Count * width];
+            var tokenized = texts.Select(t => tokenizer.Tokenize(t, maxTokens)).ToArray();
+            EncodeInBatches(tokenized, progress, stage, read, (batch, indices) =>
+            {
+                for (var k = 0; k < read.Length; k++)
                 {
-                    pooled.AsSpan(b * hidden, hidden).CopyTo(features.AsSpan(indices[b] * hidden, hidden));
+                    var pooled = MeanPooling.Compute(batch.LayerData(read[k]), batch.AttentionMaskData, batch.BatchSize, batch.SequenceLength, hidden);
+                    for (var b = 0; b < indices.Count; b++)
+                    {
+                        pooled.AsSpan(b * hidden, hidden).CopyTo(features.AsSpan((indices[b] * width) + (k * hidden), hidden));
+                    }
                 }
             });
             return features;
@@ -80,8 +105,12 @@ public sealed class FeatureExtractor(TextTokenizer tokenizer, EncoderSession enc
         return new WordFeatures(tokenized, offsets, features, dimension);
     }
 
-    /// <summary>Hidden states of every non-padding position of each text, plus their shape features.</summary>
-    public TokenStates TokenStates(IReadOnlyList<string> texts, IProgress<EncodingProgress>? progress = null, string stage = "encode")
+    /// <summary>
+    /// Hidden states of every non-padding position of each text, plus their shape features; with
+    /// <paramref name="layers"/>, also those intermediate encoder layers' states (<see cref="Workflows.TokenStates.Layers"/>),
+    /// from the same encoder pass, each cached on its own.
+    /// </summary>
+    public TokenStates TokenStates(IReadOnlyList<string> texts, IProgress<EncodingProgress>? progress = null, string stage = "encode", IReadOnlyList<int>? layers = null)
     {
         var hidden = encoder.HiddenSize;
         var tokenized = texts.Select(t => tokenizer.Tokenize(t, maxTokens)).ToArray();
@@ -91,21 +120,48 @@ public sealed class FeatureExtractor(TextTokenizer tokenizer, EncoderSession enc
             offsets[i + 1] = offsets[i] + tokenized[i].Length;
         }
 
-        var states = Cached("states", texts, offsets[^1] * hidden, () =>
+        int[] extra = [.. (layers ?? []).Where(l => l != encoder.Blocks).Distinct().Order()];
+        if (extra.Any(l => l < 0 || l > encoder.Blocks))
         {
-            var result = new float[offsets[^1] * hidden];
-            EncodeInBatches(tokenized, progress, stage, (batch, indices) =>
+            throw new ArgumentException($"Encoder layers {string.Join(", ", extra)}: {encoder.Files.Descriptor.Name} has layers 0 to {encoder.Blocks}.", nameof(layers));
+        }
+
+        // Every layer wanted comes from one encoder pass: the first that is not cached computes them all, and the
+        // others take their share from it.
+        int[] wanted = [.. extra, encoder.Blocks];
+        var computed = new Dictionary<int, float[]>();
+        float[] Compute(int layer)
+        {
+            if (computed.Remove(layer, out var ready))
             {
-                var data = batch.HiddenStatesData;
-                for (var b = 0; b < indices.Count; b++)
+                return ready;
+            }
+
+            var arrays = wanted.ToDictionary(l => l, _ => new float[offsets[^1] * hidden]);
+            EncodeInBatches(tokenized, progress, stage, extra, (batch, indices) =>
+            {
+                foreach (var (l, result) in arrays)
                 {
-                    var length = batch.Texts[b].Length;
-                    data.Slice(b * batch.SequenceLength * hidden, length * hidden)
-                        .CopyTo(result.AsSpan(offsets[indices[b]] * hidden, length * hidden));
+                    var data = batch.LayerData(l);
+                    for (var b = 0; b < indices.Count; b++)
+                    {
+                        var length = batch.Texts[b].Length;
+                        data.Slice(b * batch.SequenceLength * hidden, length * hidden)
+                            .CopyTo(result.AsSpan(offsets[indices[b]] * hidden, length * hidden));
+                    }
                 }
             });
-            return result;
-        });
+            foreach (var (l, result) in arrays)
+            {
+                computed[l] = result;
+            }
+
+            computed.Remove(layer, out var mine);
+            return mine!;
+        }
+
+        var states = Cached("states", texts, offsets[^1] * hidden, () => Compute(encoder.Blocks));
+        var layerStates = extra.ToDictionary(l => l, l => Cached($"states-layer-{l}", texts, offsets[^1] * hidden, () => Compute(l)));
 
         var shape = new float[offsets[^1] * TokenShapeFeatures.Count];
         for (var i = 0; i < tokenized.Length; i++)
@@ -113,17 +169,20 @@ public sealed class FeatureExtractor(TextTokenizer tokenizer, EncoderSession enc
             TokenShapeFeatures.ComputeForPositions(tokenized[i], shape.AsSpan(offsets[i] * TokenShapeFeatures.Count));
         }
 
-        return new TokenStates(tokenized, offsets, states, shape, hidden);
+        return new TokenStates(tokenized, offsets, states, shape, hidden) { Layers = layerStates };
     }
 
-    private void EncodeInBatches(TokenizedText[] tokenized, IProgress<EncodingProgress>? progress, string stage, Action<EncodedBatch, IReadOnlyList<int>> consume)
+    private void EncodeInBatches(TokenizedText[] tokenized, IProgress<EncodingProgress>? progress, string stage, Action<EncodedBatch, IReadOnlyList<int>> consume) =>
+        EncodeInBatches(tokenized, progress, stage, [], consume);
+
+    private void EncodeInBatches(TokenizedText[] tokenized, IProgress<EncodingProgress>? progress, string stage, IReadOnlyCollection<int> layers, Action<EncodedBatch, IReadOnlyList<int>> consume)
     {
         var order = Enumerable.Range(0, tokenized.Length).OrderBy(i => tokenized[i].Length).ToArray();
         var done = 0;
         for (var start = 0; start < order.Length; start += batchSize)
         {
             var indices = order.AsSpan(start, Math.Min(batchSize, order.Length - start)).ToArray();
-            using var batch = encoder.Run([.. indices.Select(i => tokenized[i])]);
+            using var batch = encoder.Run([.. indices.Select(i => tokenized[i])], layers: layers);
             consume(batch, indices);
             done += indices.Length;
             progress?.Report(new EncodingProgress(stage, done, tokenized.Length));

@@ -11,6 +11,12 @@ namespace StreamNlp.Training.Workflows;
 /// </summary>
 public sealed record TokenStates(IReadOnlyList<TokenizedText> Texts, int[] Offsets, float[] States, float[] Shape, int HiddenSize)
 {
+    /// <summary>
+    /// Intermediate encoder layers' states, by layer, laid out like <see cref="States"/> (which holds the last layer);
+    /// empty unless asked for (a layer-mix head is scored on them).
+    /// </summary>
+    public IReadOnlyDictionary<int, float[]> Layers { get; init; } = new Dictionary<int, float[]>();
+
     public int PositionCount => Offsets[^1];
 
     public int Length(int text) => Offsets[text + 1] - Offsets[text];
@@ -40,6 +46,11 @@ public sealed record TokenStates(IReadOnlyList<TokenizedText> Texts, int[] Offse
             [.. offsets],
             ArrayConcatenation.Concatenate([.. parts.Select(p => p.States)]),
             ArrayConcatenation.Concatenate([.. parts.Select(p => p.Shape)]),
-            parts[0].HiddenSize);
+            parts[0].HiddenSize)
+        {
+            Layers = parts[0].Layers.Keys
+                .Where(l => parts.All(p => p.Layers.ContainsKey(l)))
+                .ToDictionary(l => l, l => ArrayConcatenation.Concatenate([.. parts.Select(p => p.Layers[l])])),
+        };
     }
 }

@@ -54,7 +54,7 @@ public sealed class AdapterChallenger(
 
         // Encoder states: the replayed part from the feature cache, the feedback part encoded (or cached) on its own.
         var states = TokenStates.Concatenate([
-            .. new[] { replayTrain, feedback }.Where(p => p.Count > 0).Select(p => features.TokenStates([.. p.Select(t => t.Text)])),
+            .. new[] { replayTrain, feedback }.Where(p => p.Count > 0).Select(p => features.TokenStates([.. p.Select(t => t.Text)], layers: championHead.Options.EncoderLayers)),
         ]);
         var rows = replayTrain.Concat(feedback).ToList();
         var hidden = states.HiddenSize;

@@ -25,7 +25,8 @@ public sealed class DenseHeadFamily : HeadFamily<DenseClassifierOptions, DenseCl
     public override bool Supports(NlpTask task) => true;
 
     protected override string Describe(DenseClassifierOptions options) =>
-        options.HiddenSizes.Count(h => h > 0) == 0 ? "softmax" : "mlp-" + string.Join("-", options.HiddenSizes);
+        (options.HiddenSizes.Count(h => h > 0) == 0 ? "softmax" : "mlp-" + string.Join("-", options.HiddenSizes))
+        + (options.EncoderLayers.Count == 0 ? string.Empty : " layers-" + string.Join(".", options.EncoderLayers));
 
     protected override (HeadTrainingResult<DenseClassifier> Result, HeadEvaluation Evaluation) Train(
         HeadTrainingData data, DenseClassifierOptions options, IProgress<EpochReport>? epochs, CancellationToken cancellationToken) =>
@@ -39,7 +40,8 @@ public sealed class DenseHeadFamily : HeadFamily<DenseClassifierOptions, DenseCl
         }
         else
         {
-            HeadOnnxExporter.ExportSequenceHead(model, head.HiddenSize, onnxPath);
+            var layers = ((DenseClassifierOptions)head.Head.Options).EncoderLayers;
+            HeadOnnxExporter.ExportSequenceHead(model, head.HiddenSize, onnxPath, layers, layers.Count == 0 ? 0 : layers.Max());
         }
     }
 
@@ -48,16 +50,20 @@ public sealed class DenseHeadFamily : HeadFamily<DenseClassifierOptions, DenseCl
     {
         var index = data.LabelIndex();
         var features = data.Features;
-        var hidden = features.HiddenSize;
+        var layers = options.EncoderLayers;
+        if (layers.Count > 0 && !layers.Contains(features.Blocks))
+        {
+            throw new ArgumentException(
+                $"EncoderLayers must include the last layer ({features.Blocks}, last_hidden_state), which every head reads; got {string.Join(", ", layers)}.");
+        }
+
+        var width = features.HiddenSize * Math.Max(1, layers.Count);
         var parts = data.TextParts.Where(p => p.Count > 0).ToList();
-        var trainSet = new TrainingSet(
-            ArrayConcatenation.Concatenate([.. parts.Select(p => features.PooledFeatures([.. p.Select(t => t.Text)], data.Encoding, "encode train"))]),
-            hidden,
-            [.. parts.SelectMany(p => p).Select(t => index[t.Label])],
-            index.Count);
+        var trainFeatures = ArrayConcatenation.Concatenate([.. parts.Select(p => features.PooledFeatures([.. p.Select(t => t.Text)], layers, data.Encoding, "encode train"))]);
         var devKnown = data.DevTexts.Where(d => index.ContainsKey(d.Label)).ToList();
-        var devFeatures = devKnown.Count == 0 ? [] : features.PooledFeatures([.. devKnown.Select(t => t.Text)], data.Encoding, "encode dev");
-        var devSet = devKnown.Count == 0 ? null : new TrainingSet(devFeatures, hidden, [.. devKnown.Select(t => index[t.Label])], index.Count);
+        var devFeatures = devKnown.Count == 0 ? [] : features.PooledFeatures([.. devKnown.Select(t => t.Text)], layers, data.Encoding, "encode dev");
+        var trainSet = new TrainingSet(trainFeatures, width, [.. parts.SelectMany(p => p).Select(t => index[t.Label])], index.Count);
+        var devSet = devKnown.Count == 0 ? null : new TrainingSet(devFeatures, width, [.. devKnown.Select(t => index[t.Label])], index.Count);
 
         var result = DenseClassifierTrainer.Train(trainSet, devSet, options, null, epochs, cancellationToken);
         var predicted = devKnown.Count == 0 ? [] : result.Model.Predict(devFeatures, devKnown.Count).Select(p => data.Labels[p]).ToList();
@@ -67,6 +73,11 @@ public sealed class DenseHeadFamily : HeadFamily<DenseClassifierOptions, DenseCl
     private static (HeadTrainingResult<DenseClassifier>, HeadEvaluation) TrainTokens(
         HeadTrainingData data, DenseClassifierOptions options, IProgress<EpochReport>? epochs, CancellationToken cancellationToken)
     {
+        if (options.EncoderLayers.Count > 0)
+        {
+            throw new ArgumentException("EncoderLayers applies to sentence tasks only; a dense ner head reads the last layer's word vectors.");
+        }
+
         var tagSet = data.TagSet;
         var features = data.Features;
         var dimension = features.HiddenSize + TokenShapeFeatures.Count;

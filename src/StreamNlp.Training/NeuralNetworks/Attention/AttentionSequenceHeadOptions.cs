@@ -49,6 +49,7 @@ public sealed record AttentionSequenceHeadOptions : HeadTrainingOptions
     public override void Validate()
     {
         base.Validate();
+        RequireLastLayerOnly("attention");
         CheckDropout(PooledDropout, nameof(PooledDropout));
         CheckDropout(TokenDropout, nameof(TokenDropout));
         Require(TokenProjectionSize >= 0, nameof(TokenProjectionSize), $"must be zero or positive, got {TokenProjectionSize}");

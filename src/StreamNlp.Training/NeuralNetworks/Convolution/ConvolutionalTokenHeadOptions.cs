@@ -35,6 +35,7 @@ public sealed record ConvolutionalTokenHeadOptions : HeadTrainingOptions
     public override void Validate()
     {
         base.Validate();
+        RequireLastLayerOnly("cnn");
         CheckDropout(InputDropout, nameof(InputDropout));
         Require(
             KernelSizes is { Count: > 0 } && KernelSizes.All(k => k >= 1 && k % 2 != 0),

@@ -51,6 +51,66 @@ public sealed class HeadOnnxExporterTests : IDisposable
         AssertClose(expected, onnx);
     }
 
+    [Fact]
+    public void LayerMixSequenceHead_ReadsEachLayerByName_AndEqualsManagedClassifierOnConcatenatedPooledLayers()
+    {
+        const int hiddenSize = 16, batch = 3, seq = 5, labels = 2, blocks = 6;
+        int[] layers = [0, 3, blocks];
+        var model = TrainedLikeModel(hiddenSize * layers.Length, [8], labels, seed: 3);
+        var random = new Random(4);
+        var states = layers.Select(_ => RandomValues(random, batch * seq * hiddenSize)).ToArray();
+        int[] lengths = [5, 2, 1];
+        var mask = new long[batch * seq];
+        for (var b = 0; b < batch; b++)
+        {
+            mask.AsSpan(b * seq, lengths[b]).Fill(1);
+        }
+
+        var path = Path.Combine(directory, HeadContract.FileName);
+        HeadOnnxExporter.ExportSequenceHead(model, hiddenSize, path, layers, blocks);
+
+        using var session = new InferenceSession(path);
+        Assert.Equal(
+            new[] { HeadContract.AttentionMask, "hidden_states_0", "hidden_states_3", HeadContract.HiddenStates }.Order(),
+            session.InputNames.Order());
+        var values = layers.Select((l, i) => OrtValue.CreateTensorValueFromMemory(states[i], [batch, seq, hiddenSize])).ToList();
+        using var maskValue = OrtValue.CreateTensorValueFromMemory(mask, [batch, seq]);
+        using var runOptions = new RunOptions();
+        using var outputs = session.Run(
+            runOptions, [.. layers.Select(l => HeadContract.LayerStates(l, blocks)), HeadContract.AttentionMask], [.. values, maskValue], [HeadContract.Probabilities]);
+        var onnx = outputs[0].GetTensorDataAsSpan<float>().ToArray();
+        values.ForEach(v => v.Dispose());
+
+        // Managed: each layer pooled on its own, concatenated per text in the order of the layers.
+        var pooled = layers.Select((_, i) => MeanPooling.Compute(states[i], mask, batch, seq, hiddenSize)).ToArray();
+        var features = new float[batch * hiddenSize * layers.Length];
+        for (var b = 0; b < batch; b++)
+        {
+            for (var i = 0; i < layers.Length; i++)
+            {
+                pooled[i].AsSpan(b * hiddenSize, hiddenSize).CopyTo(features.AsSpan(((b * layers.Length) + i) * hiddenSize));
+            }
+        }
+
+        AssertClose(model.PredictProbabilities(features, batch), onnx);
+
+        // Swapping two layers' inputs changes the output: each input is read as the layer it names.
+        using var swapped0 = OrtValue.CreateTensorValueFromMemory(states[1], [batch, seq, hiddenSize]);
+        using var swapped1 = OrtValue.CreateTensorValueFromMemory(states[0], [batch, seq, hiddenSize]);
+        using var last = OrtValue.CreateTensorValueFromMemory(states[2], [batch, seq, hiddenSize]);
+        using var swappedOutputs = session.Run(
+            runOptions, ["hidden_states_0", "hidden_states_3", HeadContract.HiddenStates, HeadContract.AttentionMask], [swapped0, swapped1, last, maskValue], [HeadContract.Probabilities]);
+        Assert.NotEqual(onnx, swappedOutputs[0].GetTensorDataAsSpan<float>().ToArray());
+    }
+
+    [Fact]
+    public void LayerMixSequenceHead_WithoutTheLastLayer_IsRefused()
+    {
+        var model = TrainedLikeModel(32, [], 2, seed: 5);
+        var error = Assert.Throws<ArgumentException>(() => HeadOnnxExporter.BuildSequenceHead(model, 16, [2, 3], 6));
+        Assert.Contains("last layer", error.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(new int[0])]
     [InlineData(new[] { 16 })]

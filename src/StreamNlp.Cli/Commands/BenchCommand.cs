@@ -47,7 +47,7 @@ internal static class BenchCommand
         };
         enrich.SetAction((parse, ct) => CommandRunner.Guard(() => EnrichBenchmark.RunAsync(
             new EnrichBenchOptions(parse.GetValue(data), parse.GetValue(messages), parse.GetValue(batch), parse.GetValue(latencySeconds), parse.GetValue(json)), ct)));
-        return new Command("bench", "Benchmarks that print their figures.") { feedback, enrich, Benchmarks.SoakBenchmark.Create(), BenchEncoderCommand.Create(), Benchmarks.FeedbackStrategyBenchmark.Create() };
+        return new Command("bench", "Benchmarks that print their figures.") { feedback, enrich, Benchmarks.SoakBenchmark.Create(), BenchEncoderCommand.Create(), Benchmarks.FeedbackStrategyBenchmark.Create(), Benchmarks.QualityBenchmark.Create() };
     }
 
     private static async Task<int> FeedbackAsync(int count, string? baseData, CancellationToken ct)

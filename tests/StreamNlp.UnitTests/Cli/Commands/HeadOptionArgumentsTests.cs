@@ -16,7 +16,8 @@ public sealed class HeadOptionArgumentsTests
         var choice = HeadOptionArguments.Apply(HeadFamilyCatalog.Default.Get("cnn"), []);
 
         var options = Assert.IsType<ConvolutionalTokenHeadOptions>(choice.Options);
-        Assert.Equal(new ConvolutionalTokenHeadOptions { KernelSizes = options.KernelSizes, Dilations = options.Dilations }, options);
+        Assert.Equal(new ConvolutionalTokenHeadOptions { KernelSizes = options.KernelSizes, Dilations = options.Dilations, EncoderLayers = options.EncoderLayers }, options);
+        Assert.Empty(options.EncoderLayers);
     }
 
     [Fact]

@@ -117,7 +117,7 @@ public sealed class Int8HeadRecipeTests
 
     [Theory]
     [InlineData("classification", 1, 1)]
-    [InlineData("sentiment", 3, 2)]
+    [InlineData("sentiment", 1, 1)]
     [InlineData("ner", 0, 1)]
     public void ShippedHead_Int8_LoadsAndStaysCloseToFp32(string task, int quantized, int keptFloat)
     {
@@ -143,7 +143,7 @@ public sealed class Int8HeadRecipeTests
 
         var report = Int8HeadRecipe.Default.Quantize(int8);
 
-        Assert.Equal(3, report.Quantized.Count);
+        Assert.Single(report.Quantized); // the layer mix's 2688 → 256 MatMul; 256 → 2 is too narrow
         Assert.Contains(report.KeptFloat, m => m.NodeName.StartsWith("adapter/", StringComparison.Ordinal));
         Assert.Contains(int8.Graph.Node, n => n.OpType == "MatMul" && n.Name == "adapter/matmul");
         Assert.True(ResidualAdapterGraph.HasAdapter(int8));
@@ -306,6 +306,7 @@ public sealed class Int8HeadRecipeTests
         {
             HeadContract.HiddenStates => hiddenValue,
             HeadContract.AttentionMask => maskValue,
+            _ when n.StartsWith(HeadContract.LayerStatesPrefix, StringComparison.Ordinal) => hiddenValue, // a layer mix's other layers
             _ => featureValue,
         }).ToArray();
         using var runOptions = new RunOptions();

@@ -22,13 +22,14 @@ public sealed class HeadRecipeRoundTripTests : IDisposable
         var options = new DenseClassifierOptions
         {
             Epochs = 60, BatchSize = 32, LearningRate = 0.0005f, DecayLearningRate = true, WeightDecay = 0.02f, Dropout = 0.5f,
-            Patience = 10, MinimumImprovement = 0.001, Seed = 7, ClassWeighting = true, HiddenSizes = [512, 64],
+            Patience = 10, MinimumImprovement = 0.001, Seed = 7, ClassWeighting = true, HiddenSizes = [512, 64], EncoderLayers = [0, 3, 6],
         };
 
         var read = (DenseClassifierOptions)RoundTrip("dense", options).Options;
 
-        Assert.Equal(options with { HiddenSizes = read.HiddenSizes }, read);
+        Assert.Equal(options with { HiddenSizes = read.HiddenSizes, EncoderLayers = read.EncoderLayers }, read);
         Assert.Equal([512, 64], read.HiddenSizes);
+        Assert.Equal([0, 3, 6], read.EncoderLayers);
     }
 
     [Fact]
@@ -42,7 +43,7 @@ public sealed class HeadRecipeRoundTripTests : IDisposable
 
         var (read, json) = RoundTripWithJson("attention", options);
 
-        Assert.Equal(options with { HiddenSizes = ((AttentionSequenceHeadOptions)read.Options).HiddenSizes }, read.Options);
+        Assert.Equal(options with { HiddenSizes = ((AttentionSequenceHeadOptions)read.Options).HiddenSizes, EncoderLayers = read.Options.EncoderLayers }, read.Options);
         Assert.Contains("\"scoring\": \"dotProduct\"", json, StringComparison.Ordinal);
     }
 
@@ -53,7 +54,7 @@ public sealed class HeadRecipeRoundTripTests : IDisposable
 
         var read = (ConvolutionalTokenHeadOptions)RoundTrip("cnn", options).Options;
 
-        Assert.Equal(options with { KernelSizes = read.KernelSizes, Dilations = read.Dilations }, read);
+        Assert.Equal(options with { KernelSizes = read.KernelSizes, Dilations = read.Dilations, EncoderLayers = read.EncoderLayers }, read);
         Assert.Equal([5, 3], read.KernelSizes);
         Assert.Equal([1, 2], read.Dilations);
     }

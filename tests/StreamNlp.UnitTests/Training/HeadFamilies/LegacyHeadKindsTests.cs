@@ -7,7 +7,11 @@ using StreamNlp.Training.NeuralNetworks.Convolution;
 
 namespace StreamNlp.UnitTests.Training.HeadFamilies;
 
-/// <summary>Manifests written before head families (the shipped models among them) load through the one compatibility mapping.</summary>
+/// <summary>
+/// Manifests written before head families load through the one compatibility mapping: the shipped NER model, and the
+/// first shipped sentence heads (their manifests kept under <c>LegacyManifests/</c>). The shipped sentence heads now
+/// record their family and options (a layer mix of the encoder).
+/// </summary>
 public sealed class LegacyHeadKindsTests
 {
     private static readonly Dictionary<string, string> NoSettings = [];
@@ -15,36 +19,58 @@ public sealed class LegacyHeadKindsTests
     private static ModelRegistry Shipped => new(ConfiguredRegistry.ShippedModelsDirectory);
 
     [Fact]
-    public void ShippedModels_StillVerify_AndCarryOnlyTheOldKind()
+    public void ShippedModels_Verify_SentenceHeadsRecordTheirFamily_NerOnlyTheOldKind()
     {
         foreach (var task in NlpTaskNames.All)
         {
             var manifest = Shipped.Verify(task, Shipped.CurrentVersion(task)!);
-            Assert.Null(manifest.Head);
-            Assert.NotNull(manifest.Kind);
+            if (task == NlpTask.Ner)
+            {
+                Assert.Null(manifest.Head);
+                Assert.NotNull(manifest.Kind);
+            }
+            else
+            {
+                Assert.Equal("dense", manifest.Head!.Family);
+            }
         }
     }
 
     [Fact]
-    public void ShippedClassification_IsDense_WithTheRecordedSettings()
+    public void ShippedSentenceHeads_AreDenseLayerMixes_WithTheRecordedSettings()
     {
-        var choice = HeadFamilyCatalog.Default.ChoiceOf(ShippedManifest(NlpTask.Classification));
+        var classification = Assert.IsType<DenseClassifierOptions>(HeadFamilyCatalog.Default.ChoiceOf(ShippedManifest(NlpTask.Classification)).Options);
+        Assert.Equal([512], classification.HiddenSizes);
+        Assert.Equal([0, 1, 2, 3, 4, 5, 6], classification.EncoderLayers);
+        Assert.Equal((60, 64, 0.0005f, 0.5f, 10), (classification.Epochs, classification.BatchSize, classification.LearningRate, classification.Dropout, classification.Patience));
+
+        var sentiment = HeadFamilyCatalog.Default.ChoiceOf(ShippedManifest(NlpTask.Sentiment));
+        Assert.Equal("dense mlp-256 layers-0.1.2.3.4.5.6", sentiment.Describe());
+        var options = Assert.IsType<DenseClassifierOptions>(sentiment.Options);
+        Assert.Equal((20, 0.0005f, true, 0.5f, 4), (options.Epochs, options.LearningRate, options.DecayLearningRate, options.Dropout, options.Patience));
+    }
+
+    [Fact]
+    public void LegacyClassification_IsDense_WithTheRecordedSettings()
+    {
+        var choice = HeadFamilyCatalog.Default.ChoiceOf(LegacyManifest(NlpTask.Classification));
 
         Assert.Equal("dense", choice.Family.Name);
         var options = Assert.IsType<DenseClassifierOptions>(choice.Options);
         Assert.Equal([512], options.HiddenSizes);
+        Assert.Empty(options.EncoderLayers);
         Assert.Equal((60, 64, 0.0005f, 0.01f, 0.5f, 42, false), (options.Epochs, options.BatchSize, options.LearningRate, options.WeightDecay, options.Dropout, options.Seed, options.ClassWeighting));
         Assert.Equal("dense mlp-512", choice.Describe());
     }
 
     [Fact]
-    public void ShippedSentiment_IsAttention_WithTheDefaultsThatTrainedIt()
+    public void LegacySentiment_IsAttention_WithTheDefaultsThatTrainedIt()
     {
-        var choice = HeadFamilyCatalog.Default.ChoiceOf(ShippedManifest(NlpTask.Sentiment));
+        var choice = HeadFamilyCatalog.Default.ChoiceOf(LegacyManifest(NlpTask.Sentiment));
 
         Assert.Equal("attention", choice.Family.Name);
         var options = Assert.IsType<AttentionSequenceHeadOptions>(choice.Options);
-        Assert.Equal(new AttentionSequenceHeadOptions { HiddenSizes = options.HiddenSizes }, options);
+        Assert.Equal(new AttentionSequenceHeadOptions { HiddenSizes = options.HiddenSizes, EncoderLayers = options.EncoderLayers }, options);
         Assert.Equal([256], options.HiddenSizes);
         Assert.Equal("attention proj256-attn2x128-mean-max-mlp256", choice.Describe());
     }
@@ -95,7 +121,7 @@ public sealed class LegacyHeadKindsTests
     [InlineData("cnn-k3")]
     public void ChoiceOf_KindNoVersionWrote_IsRefusedNamingIt(string kind)
     {
-        var manifest = ShippedManifest(NlpTask.Classification) with { Kind = kind };
+        var manifest = LegacyManifest(NlpTask.Classification) with { Kind = kind };
 
         var error = Assert.Throws<ModelIntegrityException>(() => HeadFamilyCatalog.Default.ChoiceOf(manifest));
 
@@ -106,10 +132,13 @@ public sealed class LegacyHeadKindsTests
     public void ChoiceOf_HeadRecordedNextToAKind_PrefersTheHead()
     {
         var recipe = new HeadChoice(HeadFamilyCatalog.Default.Get("attention"), new AttentionSequenceHeadOptions { Epochs = 2 }).ToRecipe();
-        var manifest = ShippedManifest(NlpTask.Classification) with { Head = recipe };
+        var manifest = LegacyManifest(NlpTask.Classification) with { Head = recipe };
 
         Assert.Equal("attention", HeadFamilyCatalog.Default.ChoiceOf(manifest).Family.Name);
     }
+
+    private static HeadManifest LegacyManifest(NlpTask task) =>
+        ModelRegistry.ReadManifest(Path.Combine(AppContext.BaseDirectory, "Training", "HeadFamilies", "LegacyManifests", task.ToName()));
 
     private static HeadManifest ShippedManifest(NlpTask task) => ModelRegistry.ReadManifest(Shipped.VersionDirectory(task, Shipped.CurrentVersion(task)!));
 }

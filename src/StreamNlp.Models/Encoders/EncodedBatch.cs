@@ -58,45 +58,57 @@ public sealed class EncodedBatch(
     /// longest text with zeros and a zero mask, exactly as <see cref="EncoderSession.Run"/> lays them out.
     /// Lets a head be scored on cached states without running the encoder again.
     /// </summary>
-    public static EncodedBatch FromStates(IReadOnlyList<TokenizedText> texts, IReadOnlyList<ReadOnlyMemory<float>> states, int hiddenSize) =>
-        FromStates(texts, states, hiddenSize, new Dictionary<int, IReadOnlyList<ReadOnlyMemory<float>>>());
-
-    /// <summary>
-    /// As <see cref="FromStates(IReadOnlyList{TokenizedText}, IReadOnlyList{ReadOnlyMemory{float}}, int)"/>, with
-    /// intermediate encoder layers (each text's rows per layer, laid out like <paramref name="states"/>) for heads that
-    /// read a layer mix.
-    /// </summary>
-    public static EncodedBatch FromStates(
-        IReadOnlyList<TokenizedText> texts,
-        IReadOnlyList<ReadOnlyMemory<float>> states,
-        int hiddenSize,
-        IReadOnlyDictionary<int, IReadOnlyList<ReadOnlyMemory<float>>> layers)
+    public static EncodedBatch FromStates(IReadOnlyList<TokenizedText> texts, IReadOnlyList<ReadOnlyMemory<float>> states, int hiddenSize)
     {
-        ArgumentNullException.ThrowIfNull(layers);
         var batch = texts.Count;
         var seq = texts.Max(t => t.Length);
+        var hidden = new float[batch * seq * hiddenSize];
         var mask = new long[batch * seq];
         for (var b = 0; b < batch; b++)
         {
+            states[b].Span.CopyTo(hidden.AsSpan(b * seq * hiddenSize));
             mask.AsSpan(b * seq, texts[b].Length).Fill(1);
         }
 
-        OrtValue Padded(IReadOnlyList<ReadOnlyMemory<float>> rows)
+        var hiddenValue = OrtValue.CreateTensorValueFromMemory(hidden, [batch, seq, hiddenSize]);
+        var maskValue = OrtValue.CreateTensorValueFromMemory(mask, [batch, seq]);
+        return new EncodedBatch(texts, batch, seq, hiddenSize, hiddenValue, maskValue, hiddenValue, mask);
+    }
+
+    /// <summary>
+    /// A batch whose every layer holds one position per text: each text's pooled vector of that layer
+    /// (<paramref name="lastLayer"/> for <see cref="HiddenStates"/>, <paramref name="layers"/> for intermediate ones),
+    /// with a mask of ones. For a head that mean-pools every layer it reads (a layer mix), this gives exactly what the
+    /// full states give, from vectors as small as one position per text. <see cref="Texts"/> keeps the real texts for
+    /// their lengths; <see cref="SequenceLength"/> is 1.
+    /// </summary>
+    public static EncodedBatch FromPooledStates(
+        IReadOnlyList<TokenizedText> texts,
+        IReadOnlyList<ReadOnlyMemory<float>> lastLayer,
+        int hiddenSize,
+        IReadOnlyDictionary<int, IReadOnlyList<ReadOnlyMemory<float>>> layers)
+    {
+        ArgumentNullException.ThrowIfNull(texts);
+        ArgumentNullException.ThrowIfNull(layers);
+        var batch = texts.Count;
+        var mask = new long[batch];
+        mask.AsSpan().Fill(1);
+
+        OrtValue OnePosition(IReadOnlyList<ReadOnlyMemory<float>> rows)
         {
-            var hidden = new float[batch * seq * hiddenSize];
+            var values = new float[batch * hiddenSize];
             for (var b = 0; b < batch; b++)
             {
-                rows[b].Span.CopyTo(hidden.AsSpan(b * seq * hiddenSize));
+                rows[b].Span.CopyTo(values.AsSpan(b * hiddenSize, hiddenSize));
             }
 
-            return OrtValue.CreateTensorValueFromMemory(hidden, [batch, seq, hiddenSize]);
+            return OrtValue.CreateTensorValueFromMemory(values, [batch, 1, hiddenSize]);
         }
 
-        var hiddenValue = Padded(states);
-        var layerValues = layers.ToDictionary(l => l.Key, l => Padded(l.Value));
-        var maskValue = OrtValue.CreateTensorValueFromMemory(mask, [batch, seq]);
-        IDisposable owned = new OwnedValues([hiddenValue, .. layerValues.Values]);
-        return new EncodedBatch(texts, batch, seq, hiddenSize, hiddenValue, maskValue, owned, mask) { Layers = layerValues };
+        var hiddenValue = OnePosition(lastLayer);
+        var layerValues = layers.ToDictionary(l => l.Key, l => OnePosition(l.Value));
+        var maskValue = OrtValue.CreateTensorValueFromMemory(mask, [batch, 1]);
+        return new EncodedBatch(texts, batch, 1, hiddenSize, hiddenValue, maskValue, new OwnedValues([hiddenValue, .. layerValues.Values]), mask) { Layers = layerValues };
     }
 
     private sealed class OwnedValues(IReadOnlyList<OrtValue> values) : IDisposable

@@ -94,6 +94,12 @@ public static class HeadScoring
     /// <summary>Runs <paramref name="head"/> on consecutive batches of cached states; <paramref name="consume"/> gets the first text's index, the batch and its probabilities.</summary>
     private static void RunInBatches(TaskHead head, TokenStates states, int batchSize, Action<int, EncodedBatch, float[]> consume)
     {
+        if (head.EncoderLayers.Count > 0)
+        {
+            RunLayerMixInBatches(head, states, batchSize, consume);
+            return;
+        }
+
         using var options = new RunOptions();
         var total = states.Texts.Count;
         for (var start = 0; start < total; start += batchSize)
@@ -103,15 +109,40 @@ public static class HeadScoring
             var rows = Enumerable.Range(start, count)
                 .Select(i => new ReadOnlyMemory<float>(states.States, states.Offsets[i] * states.HiddenSize, states.Length(i) * states.HiddenSize))
                 .ToList();
-            var layers = head.EncoderLayers.ToDictionary(
-                l => l,
-                l => (IReadOnlyList<ReadOnlyMemory<float>>)[.. Enumerable.Range(start, count).Select(i => new ReadOnlyMemory<float>(
-                    states.Layers.TryGetValue(l, out var layer)
-                        ? layer
-                        : throw new InvalidOperationException($"{head.Task.ToName()} head {head.Version} reads encoder layer {l}, which these cached states lack."),
-                    states.Offsets[i] * states.HiddenSize,
-                    states.Length(i) * states.HiddenSize))]);
-            using var batch = EncodedBatch.FromStates(texts, rows, states.HiddenSize, layers);
+            using var batch = EncodedBatch.FromStates(texts, rows, states.HiddenSize);
+            consume(start, batch, head.Run(batch, options));
+        }
+    }
+
+    /// <summary>
+    /// A head that reads intermediate layers is a layer mix (only the <c>dense</c> sentence family reads them), which
+    /// takes the masked mean of every layer it reads. It is run on each text's pooled layers presented as a
+    /// one-position sequence: the masked mean of one position is that position, so the graph sees exactly what the
+    /// full states would give it (<c>LayerMixHeadTests</c> checks this against the trained network).
+    /// </summary>
+    private static void RunLayerMixInBatches(TaskHead head, TokenStates states, int batchSize, Action<int, EncodedBatch, float[]> consume)
+    {
+        if (head.Task == NlpTask.Ner)
+        {
+            throw new InvalidOperationException($"ner head {head.Version} reads intermediate encoder layers; only sentence heads can.");
+        }
+
+        var hidden = states.HiddenSize;
+        var lastLayer = states.PooledLastLayer();
+        var layers = head.EncoderLayers.ToDictionary(
+            l => l,
+            l => states.PooledLayers.TryGetValue(l, out var pooled)
+                ? pooled
+                : throw new InvalidOperationException($"{head.Task.ToName()} head {head.Version} reads encoder layer {l}, which these cached states lack."));
+        using var options = new RunOptions();
+        var total = states.Texts.Count;
+        for (var start = 0; start < total; start += batchSize)
+        {
+            var count = Math.Min(batchSize, total - start);
+            var texts = Enumerable.Range(start, count).Select(i => states.Texts[i]).ToList();
+            IReadOnlyList<ReadOnlyMemory<float>> Rows(float[] pooled) =>
+                [.. Enumerable.Range(start, count).Select(i => new ReadOnlyMemory<float>(pooled, i * hidden, hidden))];
+            using var batch = EncodedBatch.FromPooledStates(texts, Rows(lastLayer), hidden, layers.ToDictionary(l => l.Key, l => Rows(l.Value)));
             consume(start, batch, head.Run(batch, options));
         }
     }

@@ -107,8 +107,8 @@ public sealed class FeatureExtractor(TextTokenizer tokenizer, EncoderSession enc
 
     /// <summary>
     /// Hidden states of every non-padding position of each text, plus their shape features; with
-    /// <paramref name="layers"/>, also those intermediate encoder layers' states (<see cref="Workflows.TokenStates.Layers"/>),
-    /// from the same encoder pass, each cached on its own.
+    /// <paramref name="layers"/>, also those intermediate encoder layers, pooled per text
+    /// (<see cref="Workflows.TokenStates.PooledLayers"/>).
     /// </summary>
     public TokenStates TokenStates(IReadOnlyList<string> texts, IProgress<EncodingProgress>? progress = null, string stage = "encode", IReadOnlyList<int>? layers = null)
     {
@@ -126,42 +126,39 @@ public sealed class FeatureExtractor(TextTokenizer tokenizer, EncoderSession enc
             throw new ArgumentException($"Encoder layers {string.Join(", ", extra)}: {encoder.Files.Descriptor.Name} has layers 0 to {encoder.Blocks}.", nameof(layers));
         }
 
-        // Every layer wanted comes from one encoder pass: the first that is not cached computes them all, and the
-        // others take their share from it.
-        int[] wanted = [.. extra, encoder.Blocks];
-        var computed = new Dictionary<int, float[]>();
-        float[] Compute(int layer)
+        var states = Cached("states", texts, offsets[^1] * hidden, () =>
         {
-            if (computed.Remove(layer, out var ready))
+            var result = new float[offsets[^1] * hidden];
+            EncodeInBatches(tokenized, progress, stage, (batch, indices) =>
             {
-                return ready;
-            }
-
-            var arrays = wanted.ToDictionary(l => l, _ => new float[offsets[^1] * hidden]);
-            EncodeInBatches(tokenized, progress, stage, extra, (batch, indices) =>
-            {
-                foreach (var (l, result) in arrays)
+                var data = batch.HiddenStatesData;
+                for (var b = 0; b < indices.Count; b++)
                 {
-                    var data = batch.LayerData(l);
-                    for (var b = 0; b < indices.Count; b++)
-                    {
-                        var length = batch.Texts[b].Length;
-                        data.Slice(b * batch.SequenceLength * hidden, length * hidden)
-                            .CopyTo(result.AsSpan(offsets[indices[b]] * hidden, length * hidden));
-                    }
+                    var length = batch.Texts[b].Length;
+                    data.Slice(b * batch.SequenceLength * hidden, length * hidden)
+                        .CopyTo(result.AsSpan(offsets[indices[b]] * hidden, length * hidden));
                 }
             });
-            foreach (var (l, result) in arrays)
+            return result;
+        });
+
+        // The intermediate layers a layer-mix head reads, pooled per text, from one encoder pass (cached with the
+        // sentence heads' pooled features).
+        var pooledLayers = new Dictionary<int, float[]>();
+        if (extra.Length > 0)
+        {
+            var pooled = PooledFeatures(texts, extra, progress, stage);
+            foreach (var (layer, k) in extra.Select((l, k) => (l, k)))
             {
-                computed[l] = result;
+                var values = new float[texts.Count * hidden];
+                for (var i = 0; i < texts.Count; i++)
+                {
+                    pooled.AsSpan(((i * extra.Length) + k) * hidden, hidden).CopyTo(values.AsSpan(i * hidden, hidden));
+                }
+
+                pooledLayers[layer] = values;
             }
-
-            computed.Remove(layer, out var mine);
-            return mine!;
         }
-
-        var states = Cached("states", texts, offsets[^1] * hidden, () => Compute(encoder.Blocks));
-        var layerStates = extra.ToDictionary(l => l, l => Cached($"states-layer-{l}", texts, offsets[^1] * hidden, () => Compute(l)));
 
         var shape = new float[offsets[^1] * TokenShapeFeatures.Count];
         for (var i = 0; i < tokenized.Length; i++)
@@ -169,7 +166,7 @@ public sealed class FeatureExtractor(TextTokenizer tokenizer, EncoderSession enc
             TokenShapeFeatures.ComputeForPositions(tokenized[i], shape.AsSpan(offsets[i] * TokenShapeFeatures.Count));
         }
 
-        return new TokenStates(tokenized, offsets, states, shape, hidden) { Layers = layerStates };
+        return new TokenStates(tokenized, offsets, states, shape, hidden) { PooledLayers = pooledLayers };
     }
 
     private void EncodeInBatches(TokenizedText[] tokenized, IProgress<EncodingProgress>? progress, string stage, Action<EncodedBatch, IReadOnlyList<int>> consume) =>

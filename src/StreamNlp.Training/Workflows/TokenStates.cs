@@ -12,10 +12,31 @@ namespace StreamNlp.Training.Workflows;
 public sealed record TokenStates(IReadOnlyList<TokenizedText> Texts, int[] Offsets, float[] States, float[] Shape, int HiddenSize)
 {
     /// <summary>
-    /// Intermediate encoder layers' states, by layer, laid out like <see cref="States"/> (which holds the last layer);
-    /// empty unless asked for (a layer-mix head is scored on them).
+    /// Intermediate encoder layers, by layer, as each text's masked mean (<c>texts × hidden</c>, row-major): what a
+    /// layer-mix head reads of them (it mean-pools every layer). Per-position states of every layer would be seven
+    /// times <see cref="States"/>; the pooled vectors are as small as one position per text. Empty unless asked for.
     /// </summary>
-    public IReadOnlyDictionary<int, float[]> Layers { get; init; } = new Dictionary<int, float[]>();
+    public IReadOnlyDictionary<int, float[]> PooledLayers { get; init; } = new Dictionary<int, float[]>();
+
+    /// <summary>Each text's masked mean of the last layer (<see cref="States"/>), <c>texts × hidden</c>, row-major.</summary>
+    public float[] PooledLastLayer()
+    {
+        var pooled = new float[Texts.Count * HiddenSize];
+        for (var i = 0; i < Texts.Count; i++)
+        {
+            var target = pooled.AsSpan(i * HiddenSize, HiddenSize);
+            var rows = StatesOf(i);
+            var length = Length(i);
+            for (var t = 0; t < length; t++)
+            {
+                System.Numerics.Tensors.TensorPrimitives.Add(target, rows.Slice(t * HiddenSize, HiddenSize), target);
+            }
+
+            System.Numerics.Tensors.TensorPrimitives.Divide(target, Math.Max(length, 1), target);
+        }
+
+        return pooled;
+    }
 
     public int PositionCount => Offsets[^1];
 
@@ -48,9 +69,9 @@ public sealed record TokenStates(IReadOnlyList<TokenizedText> Texts, int[] Offse
             ArrayConcatenation.Concatenate([.. parts.Select(p => p.Shape)]),
             parts[0].HiddenSize)
         {
-            Layers = parts[0].Layers.Keys
-                .Where(l => parts.All(p => p.Layers.ContainsKey(l)))
-                .ToDictionary(l => l, l => ArrayConcatenation.Concatenate([.. parts.Select(p => p.Layers[l])])),
+            PooledLayers = parts[0].PooledLayers.Keys
+                .Where(l => parts.All(p => p.PooledLayers.ContainsKey(l)))
+                .ToDictionary(l => l, l => ArrayConcatenation.Concatenate([.. parts.Select(p => p.PooledLayers[l])])),
         };
     }
 }

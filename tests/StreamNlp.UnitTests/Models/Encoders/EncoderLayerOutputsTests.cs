@@ -98,20 +98,12 @@ public sealed class EncoderLayerOutputsTests(PackagedEncoderFixture encoder) : I
             // Column block 1 is the last layer, as the plain pooled features.
             AssertClose(last.AsSpan(i * hidden, hidden), mixed.AsSpan(((i * 2) + 1) * hidden, hidden));
 
-            // Column block 0 is layer 2's masked mean, as the token states of layer 2 give it.
-            var rows = states.Layers[2].AsSpan(states.Offsets[i] * hidden, states.Length(i) * hidden);
-            var mean = new float[hidden];
-            for (var t = 0; t < states.Length(i); t++)
-            {
-                for (var h = 0; h < hidden; h++)
-                {
-                    mean[h] += rows[(t * hidden) + h] / states.Length(i);
-                }
-            }
-
+            // Column block 0 is layer 2's masked mean, as the token states' pooled layer 2 gives it.
+            var mean = states.PooledLayers[2].AsSpan(i * hidden, hidden);
             AssertClose(mean, mixed.AsSpan(i * 2 * hidden, hidden));
         }
 
+        AssertClose(last, states.PooledLastLayer());
         Assert.Throws<ArgumentException>(() => extractor.PooledFeatures(Texts, [7]));
     }
 

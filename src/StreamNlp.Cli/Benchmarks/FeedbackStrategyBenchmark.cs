@@ -71,6 +71,7 @@ internal static class FeedbackStrategyBenchmark
         var shipped = new ModelRegistry(Models.Registry.ConfiguredRegistry.ShippedModelsDirectory);
         var shippedVersion = shipped.CurrentVersion(task) ?? throw new CliException($"No shipped {task.ToName()} model.");
         var replay = ReplaySet.Load(shipped.VersionDirectory(task, shippedVersion), shipped.Verify(task, shippedVersion), task);
+        var championLayers = Training.HeadFamilies.HeadFamilyCatalog.Default.ChoiceOf(shipped.Verify(task, shippedVersion)).Options.EncoderLayers;
 
         // What each round is scored on (encoded once, cached on disk across runs), and the feedback of each row of the table.
         var evaluation = new List<(string Name, Func<TaskHead, double> Score)>();
@@ -88,7 +89,7 @@ internal static class FeedbackStrategyBenchmark
             Check(file);
             var rows = LabeledTextReader.Read(file);
             rows = testRows > 0 && name.Contains("reviews", StringComparison.Ordinal) ? [.. rows.Take(testRows)] : rows;
-            var states = features.TokenStates([.. rows.Select(r => r.Text)], progress, $"encode {name}");
+            var states = features.TokenStates([.. rows.Select(r => r.Text)], progress, $"encode {name}", championLayers);
             evaluation.Add((name, head => Accuracy(head, rows, states)));
         }
 

@@ -99,6 +99,56 @@ public static class ResidualAdapterGraph
     }
 
     /// <summary>
+    /// A layer-mix sequence head's graph (its own adapter removed) with <paramref name="adapter"/> attached, reading
+    /// what the head reads: the masked mean of each of <paramref name="layers"/> (inputs named by
+    /// <see cref="HeadContract.LayerStates"/> for an encoder of <paramref name="blocks"/> blocks), concatenated in
+    /// that order.
+    /// </summary>
+    /// <exception cref="ArgumentException">The graph is not a sequence head reading those layers, or the adapter does not fit it.</exception>
+    public static ModelProto Attach(ModelProto champion, ResidualAdapter adapter, int hiddenSize, IReadOnlyList<int> layers, int blocks)
+    {
+        ArgumentNullException.ThrowIfNull(adapter);
+        ArgumentNullException.ThrowIfNull(layers);
+        if (layers.Count == 0)
+        {
+            return Attach(champion, adapter, hiddenSize);
+        }
+
+        if (adapter.Dimension != hiddenSize * layers.Count)
+        {
+            throw new ArgumentException($"The adapter reads {adapter.Dimension} features but {layers.Count} pooled layers of {hiddenSize} give {hiddenSize * layers.Count}.", nameof(adapter));
+        }
+
+        var model = Strip(champion);
+        var graph = model.Graph;
+        var inputs = layers.Select(l => HeadContract.LayerStates(l, blocks)).ToArray();
+        if (graph.Input.All(i => i.Name != HeadContract.AttentionMask) || graph.Output.All(o => o.Name != HeadContract.Probabilities)
+            || inputs.Any(n => graph.Input.All(i => i.Name != n)))
+        {
+            throw new ArgumentException($"A layer-mix adapter attaches to a sequence head that reads {string.Join(", ", inputs)} and {HeadContract.AttentionMask}.", nameof(champion));
+        }
+
+        RenameOutput(graph, HeadContract.Probabilities, BaseProbabilities);
+        var axesLast = Int64(graph, "axes_last", -1);
+        var axesSequence = Int64(graph, "axes_sequence", 1);
+        var minimumCount = Float(graph, "minimum_count", [MeanPooling.MinimumCount]);
+        var maskFloat = Node(graph, "Cast", [HeadContract.AttentionMask], "mask_float", new AttributeProto { Name = "to", Type = AttributeProto.Types.AttributeType.Int, I = (long)TensorProto.Types.DataType.Float });
+        var maskExpanded = Node(graph, "Unsqueeze", [maskFloat, axesLast], "mask_expanded");
+        var count = Node(graph, "ReduceSum", [maskFloat, axesSequence], "token_count", KeepDims(1));
+        var clamped = Node(graph, "Max", [count, minimumCount], "token_count_clamped");
+        var pooledLayers = inputs.Select((input, k) =>
+        {
+            var masked = Node(graph, "Mul", [input, maskExpanded], $"masked_hidden_{k}");
+            var summed = Node(graph, "ReduceSum", [masked, axesSequence], $"summed_hidden_{k}", KeepDims(0));
+            return Node(graph, "Div", [summed, clamped], $"pooled_{k}");
+        }).ToArray();
+        var pooled = Node(graph, "Concat", pooledLayers, "pooled", new AttributeProto { Name = "axis", Type = AttributeProto.Types.AttributeType.Int, I = -1 });
+        AddAdapter(graph, adapter, pooled, pooled);
+        model.MetadataProps.Add(new StringStringEntryProto { Key = MetadataKey, Value = Kind });
+        return model;
+    }
+
+    /// <summary>
     /// A token head's graph (its own adapter removed) with a per-position <paramref name="adapter"/> attached: the
     /// adapter reads each position's <c>concat(hidden state, token features)</c>, as the token heads do; its gate (when
     /// trained) reads the sentence, the masked mean of those inputs over all positions, so a whole sentence is judged

@@ -57,8 +57,12 @@ public sealed class AdapterChallenger(
             .. new[] { replayTrain, feedback }.Where(p => p.Count > 0).Select(p => features.TokenStates([.. p.Select(t => t.Text)], layers: championHead.Options.EncoderLayers)),
         ]);
         var rows = replayTrain.Concat(feedback).ToList();
-        var hidden = states.HiddenSize;
-        var pooled = MeanPooled(states);
+
+        // The adapter reads what the champion reads: the pooled last layer, or for a layer mix its pooled layers
+        // concatenated in the champion's order.
+        var layers = championHead.Options.EncoderLayers;
+        var hidden = states.HiddenSize * Math.Max(1, layers.Count);
+        var pooled = layers.Count == 0 ? MeanPooled(states) : PooledLayers(states, layers);
         var baseLogProbabilities = BaseLogProbabilities(task, championGraph, championManifest, states);
         var classes = labels.Count;
         var gold = rows.Select(r => index[r.Label]).ToArray();
@@ -90,7 +94,9 @@ public sealed class AdapterChallenger(
         }
 
         var adapter = ResidualAdapter.Train(pooled, hidden, baseLogProbabilities, gold, isFeedback, adapterOptions, cancellationToken);
-        var graph = ResidualAdapterGraph.Attach(championGraph, adapter, hidden);
+        var graph = layers.Count == 0
+            ? ResidualAdapterGraph.Attach(championGraph, adapter, hidden)
+            : ResidualAdapterGraph.Attach(championGraph, adapter, states.HiddenSize, layers, features.Blocks);
         var report = Report(adapter, pooled, baseLogProbabilities, gold, isFeedback, classes, hidden, adapterOptions)
             + string.Create(CultureInfo.InvariantCulture,
                 $"{Folds}-fold cross-validated accuracy on the feedback ({feedback.Count}): champion {Share(championCorrect.Count(c => c), feedback.Count)}, adapted {Share(challengerCorrect.Count(c => c), feedback.Count)}\n");
@@ -172,6 +178,25 @@ public sealed class AdapterChallenger(
     }
 
     /// <summary>Each text's mean encoder vector (the same masked mean pooling the graph computes).</summary>
+    /// <summary>Each text's pooled <paramref name="layers"/>, concatenated in that order: <c>texts × (layers · hidden)</c>.</summary>
+    private static float[] PooledLayers(TokenStates states, IReadOnlyList<int> layers)
+    {
+        var hidden = states.HiddenSize;
+        var last = states.PooledLastLayer();
+        var width = hidden * layers.Count;
+        var result = new float[states.Texts.Count * width];
+        for (var k = 0; k < layers.Count; k++)
+        {
+            var source = states.PooledLayers.TryGetValue(layers[k], out var pooled) ? pooled : last;
+            for (var i = 0; i < states.Texts.Count; i++)
+            {
+                source.AsSpan(i * hidden, hidden).CopyTo(result.AsSpan((i * width) + (k * hidden), hidden));
+            }
+        }
+
+        return result;
+    }
+
     private static float[] MeanPooled(TokenStates states)
     {
         var hidden = states.HiddenSize;

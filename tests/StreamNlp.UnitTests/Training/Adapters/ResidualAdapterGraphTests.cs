@@ -39,6 +39,45 @@ public sealed class ResidualAdapterGraphTests
     }
 
     [Fact]
+    public void LayerMixAdapter_ReadsTheChampionsLayers_OnnxOutputEqualsManagedAdapterOverConcatenatedPooledLayers()
+    {
+        const int batch = 3, seq = 5, labels = 2, hiddenSize = 8, blocks = 6;
+        int[] layers = [0, 4, blocks];
+        var champion = HeadOnnxExporter.BuildSequenceHead(RandomClassifier(hiddenSize * layers.Length, labels, seed: 21), hiddenSize, layers, blocks);
+        var adapter = RandomAdapter(hiddenSize * layers.Length, labels, seed: 22);
+        var random = new Random(23);
+        var states = layers.Select(_ => Values(random, batch * seq * hiddenSize)).ToArray();
+        var mask = Mask([5, 2, 1], seq);
+
+        float[] Run(ModelProto model)
+        {
+            using var session = new InferenceSession(Google.Protobuf.MessageExtensions.ToByteArray(model));
+            var values = layers.Select((_, k) => OrtValue.CreateTensorValueFromMemory(states[k], [batch, seq, hiddenSize])).ToList();
+            using var maskValue = OrtValue.CreateTensorValueFromMemory(mask, [batch, seq]);
+            using var options = new RunOptions();
+            using var outputs = session.Run(options, [.. layers.Select(l => HeadContract.LayerStates(l, blocks)), HeadContract.AttentionMask], [.. values, maskValue], [HeadContract.Probabilities]);
+            values.ForEach(v => v.Dispose());
+            return outputs[0].GetTensorDataAsSpan<float>().ToArray();
+        }
+
+        var championOutput = Run(champion);
+        var adaptedGraph = ResidualAdapterGraph.Attach(champion, adapter, hiddenSize, layers, blocks);
+        var adapted = Run(adaptedGraph);
+
+        var pooled = layers.Select((_, k) => MeanPooling.Compute(states[k], mask, batch, seq, hiddenSize)).ToArray();
+        for (var b = 0; b < batch; b++)
+        {
+            var features = pooled.SelectMany(p => p.AsSpan(b * hiddenSize, hiddenSize).ToArray()).ToArray();
+            var expected = adapter.Probabilities(features, [.. championOutput.AsSpan(b * labels, labels).ToArray().Select(v => MathF.Log(v))]);
+            AssertClose(expected, adapted.AsSpan(b * labels, labels).ToArray());
+        }
+
+        // Stripped, it is the champion again; a last-layer adapter does not fit a layer mix's width.
+        AssertClose(championOutput, Run(ResidualAdapterGraph.Strip(adaptedGraph)));
+        Assert.Throws<ArgumentException>(() => ResidualAdapterGraph.Attach(champion, RandomAdapter(hiddenSize, labels, seed: 24), hiddenSize, layers, blocks));
+    }
+
+    [Fact]
     public void TokenAdapter_OnnxOutput_EqualsManagedAdapterPerPosition_WithTheSentenceGate()
     {
         const int batch = 2, seq = 5, tags = 5;

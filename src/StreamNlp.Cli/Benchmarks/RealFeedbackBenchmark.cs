@@ -16,7 +16,7 @@ using StreamNlp.Worker.Hosting;
 namespace StreamNlp.Cli.Benchmarks;
 
 /// <summary>
-/// <c>streamnlp bench feedback --data DIR</c>: for each task, N real labels (<see cref="RealFeedback"/>: book reviews,
+/// <c>streamnlp bench feedback --data DIR</c>: for each task, N real labels (<see cref="RealFeedback"/>: airline reviews,
 /// AG News rows, lower-cased CoNLL sentences) sent through the embedded broker to a default <c>streamnlp run</c> host
 /// (no base-data flag: the shipped models' replay sets), timed from the moment the last label is acknowledged by
 /// Kafka to the retrainer's promote/reject decision. The host starts first and its retrainer prepares the replay
@@ -28,7 +28,7 @@ internal static class RealFeedbackBenchmark
     {
         var examples = new List<(NlpTask Task, string From, IReadOnlyList<FeedbackExample> Labels)>
         {
-            (NlpTask.Sentiment, "book reviews", Distinct(RealFeedback.Sentiment(dataRoot, "books", count * 2, seed: 7), count)),
+            (NlpTask.Sentiment, "airline reviews", Distinct(RealFeedback.Sentiment(dataRoot, "airline", count * 2, seed: 7), count)), // the review domain furthest from the shipped head
         };
         var shipped = new Models.Registry.ModelRegistry(Models.Registry.ConfiguredRegistry.ShippedModelsDirectory);
         HashSet<string> ReplayTexts(NlpTask task)

@@ -31,7 +31,7 @@ internal static class BenchCommand
     {
         var labels = new Option<int>("--labels") { Description = "Feedback labels to send.", DefaultValueFactory = _ => 1000 };
         var baseData = new Option<string?>("--base-data") { Description = "Base data folder (like ../shared/data); default: a small synthetic base set." };
-        var realData = new Option<string?>("--data") { Description = "The shared data folder: time N real labels per task (book reviews, AG News, lower-cased CoNLL) from the last label to the retrainer's decision, with default settings." };
+        var realData = new Option<string?>("--data") { Description = "The shared data folder: time N real labels per task (airline reviews, AG News, lower-cased CoNLL) from the last label to the retrainer's decision, with default settings." };
         var feedback = new Command("feedback", "Time N feedback labels becoming a retrainer decision: real labels for every task with --data, else a new 'cooking' topic (synthetic).") { labels, baseData, realData };
         feedback.SetAction((parse, ct) => CommandRunner.Guard(() => parse.GetValue(realData) is { } real
             ? RealFeedbackBenchmark.RunAsync(real, parse.GetValue(labels), ct)

@@ -111,11 +111,14 @@ internal static class EncoderPass
         return sizes;
     }
 
-    /// <summary>Seconds in the bare encoder; each head's seconds on its output go to <paramref name="headSeconds"/>.</summary>
+    /// <summary>
+    /// Seconds in the bare encoder (fetching the intermediate layers the heads read, as the worker's encoder pass does);
+    /// each head's seconds on its output go to <paramref name="headSeconds"/>.
+    /// </summary>
     private static double EncoderAndHeads(ModelBundle bundle, List<TokenizedText> batch, RunOptions options, Dictionary<string, double> headSeconds)
     {
         var began = Stopwatch.GetTimestamp();
-        using var encoded = bundle.Encoder.Run(batch, options);
+        using var encoded = bundle.Encoder.Run(batch, options, bundle.EncoderLayers);
         var seconds = Stopwatch.GetElapsedTime(began).TotalSeconds;
         foreach (var (task, head) in bundle.Heads)
         {

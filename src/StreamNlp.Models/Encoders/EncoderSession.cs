@@ -28,9 +28,7 @@ public sealed class EncoderSession : IDisposable
     public EncoderSession(EncoderFiles files, SessionFactory sessions)
     {
         Files = files;
-        var model = ModelProto.Parser.ParseFrom(File.ReadAllBytes(files.ModelPath));
-        Blocks = EncoderLayerOutputs.Expose(model);
-        _session = sessions.Create(model.ToByteArray());
+        (_session, Blocks) = CreateWithLayers(files, sessions);
         _inputNames = [.. _session.InputMetadata.Keys];
         foreach (var name in _inputNames)
         {
@@ -107,5 +105,47 @@ public sealed class EncoderSession : IDisposable
         }
     }
 
+
+    /// <summary>
+    /// The session over the graph with every layer exposed. ONNX Runtime is given the rewritten graph as a file (written
+    /// beside the verified one and deleted once loaded), not as a byte array: loading from memory kept about 200 MiB
+    /// more at peak (`bench enrich` peak RSS 572–586 MiB against 379–385 MiB from a file).
+    /// </summary>
+    private static (InferenceSession Session, int Blocks) CreateWithLayers(EncoderFiles files, SessionFactory sessions)
+    {
+        var path = Path.Combine(Path.GetDirectoryName(files.ModelPath)!, $".{Path.GetFileNameWithoutExtension(files.ModelPath)}.layers.{Environment.ProcessId}.{Guid.NewGuid():N}.onnx");
+        try
+        {
+            var blocks = WriteWithLayers(files.ModelPath, path);
+            ReleaseParsedGraph(); // before ONNX Runtime reads its own copy, so the two never add up
+            return (sessions.Create(path), blocks);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    /// <summary>Writes the graph at <paramref name="source"/> with every layer exposed to <paramref name="target"/>; returns the number of blocks.</summary>
+    private static int WriteWithLayers(string source, string target)
+    {
+        var model = ModelProto.Parser.ParseFrom(File.ReadAllBytes(source));
+        var blocks = EncoderLayerOutputs.Expose(model);
+        using var stream = File.Create(target);
+        model.WriteTo(stream);
+        return blocks;
+    }
+
     public void Dispose() => _session.Dispose();
+
+    /// <summary>
+    /// The parsed graph (file bytes and protobuf copies of every weight, two to three times the file) is garbage once
+    /// it is written, but in the large-object heap it stays in the process until a full, compacting collection: one
+    /// here, once per encoder load, returns it to the system.
+    /// </summary>
+    private static void ReleaseParsedGraph()
+    {
+        System.Runtime.GCSettings.LargeObjectHeapCompactionMode = System.Runtime.GCLargeObjectHeapCompactionMode.CompactOnce;
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+    }
 }

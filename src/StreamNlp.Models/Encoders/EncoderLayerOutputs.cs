@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Google.Protobuf;
 using Onnx;
 using StreamNlp.Models.Heads;
 
@@ -73,6 +74,73 @@ public static partial class EncoderLayerOutputs
                 Name = name,
                 Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)TensorProto.Types.DataType.Float } },
             });
+        }
+
+        return blocks;
+    }
+
+    /// <summary>
+    /// Writes the graph at <paramref name="source"/> with every layer exposed to <paramref name="target"/> without
+    /// holding the graph's weights in memory: the nodes and outputs are read from the file (initializers are skipped),
+    /// then the file is copied as it is and the new nodes and outputs are appended as a second serialised
+    /// <see cref="ModelProto"/>. Protobuf merges concatenated messages (repeated fields append), so the result parses
+    /// as the source graph plus the additions. Returns the number of blocks.
+    /// </summary>
+    public static int ExposeFile(string source, string target)
+    {
+        var skeleton = new ModelProto { Graph = new GraphProto() };
+        using (var stream = File.OpenRead(source))
+        {
+            var input = new CodedInputStream(stream);
+            uint tag;
+            while ((tag = input.ReadTag()) != 0)
+            {
+                if (WireFormat.GetTagFieldNumber(tag) != ModelProto.GraphFieldNumber || WireFormat.GetTagWireType(tag) != WireFormat.WireType.LengthDelimited)
+                {
+                    input.SkipLastField();
+                    continue;
+                }
+
+                // Inside GraphProto: keep nodes and outputs, skip initializers and the rest.
+                var length = input.ReadLength();
+                var end = input.Position + length;
+                while (input.Position < end)
+                {
+                    var inner = input.ReadTag();
+                    switch (WireFormat.GetTagFieldNumber(inner))
+                    {
+                        case GraphProto.NodeFieldNumber:
+                            var node = new NodeProto();
+                            input.ReadMessage(node);
+                            skeleton.Graph.Node.Add(node);
+                            break;
+                        case GraphProto.OutputFieldNumber:
+                            var output = new ValueInfoProto();
+                            input.ReadMessage(output);
+                            skeleton.Graph.Output.Add(output);
+                            break;
+                        default:
+                            input.SkipLastField();
+                            break;
+                    }
+                }
+            }
+        }
+
+        var nodes = skeleton.Graph.Node.Count;
+        var outputs = skeleton.Graph.Output.Count;
+        var blocks = Expose(skeleton);
+        var addition = new ModelProto { Graph = new GraphProto() };
+        addition.Graph.Node.AddRange(skeleton.Graph.Node.Skip(nodes));
+        addition.Graph.Output.AddRange(skeleton.Graph.Output.Skip(outputs));
+        using (var output = File.Create(target))
+        {
+            using (var copy = File.OpenRead(source))
+            {
+                copy.CopyTo(output);
+            }
+
+            addition.WriteTo(output);
         }
 
         return blocks;

@@ -107,17 +107,17 @@ public sealed class EncoderSession : IDisposable
 
 
     /// <summary>
-    /// The session over the graph with every layer exposed. ONNX Runtime is given the rewritten graph as a file (written
-    /// beside the verified one and deleted once loaded), not as a byte array: loading from memory kept about 200 MiB
-    /// more at peak (`bench enrich` peak RSS 572–586 MiB against 379–385 MiB from a file).
+    /// The session over the graph with every layer exposed. The rewritten graph is written beside the verified one
+    /// (copied as it is, the layer outputs appended; <see cref="EncoderLayerOutputs.ExposeFile"/>) and ONNX Runtime
+    /// loads it from that file, which is deleted once loaded. Parsing the whole graph in managed memory and passing ONNX
+    /// Runtime a byte array instead raised `bench enrich`'s peak RSS from 379–385 MiB to 572–586 MiB.
     /// </summary>
     private static (InferenceSession Session, int Blocks) CreateWithLayers(EncoderFiles files, SessionFactory sessions)
     {
         var path = Path.Combine(Path.GetDirectoryName(files.ModelPath)!, $".{Path.GetFileNameWithoutExtension(files.ModelPath)}.layers.{Environment.ProcessId}.{Guid.NewGuid():N}.onnx");
         try
         {
-            var blocks = WriteWithLayers(files.ModelPath, path);
-            ReleaseParsedGraph(); // before ONNX Runtime reads its own copy, so the two never add up
+            var blocks = EncoderLayerOutputs.ExposeFile(files.ModelPath, path);
             return (sessions.Create(path), blocks);
         }
         finally
@@ -126,26 +126,5 @@ public sealed class EncoderSession : IDisposable
         }
     }
 
-    /// <summary>Writes the graph at <paramref name="source"/> with every layer exposed to <paramref name="target"/>; returns the number of blocks.</summary>
-    private static int WriteWithLayers(string source, string target)
-    {
-        var model = ModelProto.Parser.ParseFrom(File.ReadAllBytes(source));
-        var blocks = EncoderLayerOutputs.Expose(model);
-        using var stream = File.Create(target);
-        model.WriteTo(stream);
-        return blocks;
-    }
-
     public void Dispose() => _session.Dispose();
-
-    /// <summary>
-    /// The parsed graph (file bytes and protobuf copies of every weight, two to three times the file) is garbage once
-    /// it is written, but in the large-object heap it stays in the process until a full, compacting collection: one
-    /// here, once per encoder load, returns it to the system.
-    /// </summary>
-    private static void ReleaseParsedGraph()
-    {
-        System.Runtime.GCSettings.LargeObjectHeapCompactionMode = System.Runtime.GCLargeObjectHeapCompactionMode.CompactOnce;
-        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
-    }
 }

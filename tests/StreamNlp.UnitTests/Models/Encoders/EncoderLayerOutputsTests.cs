@@ -29,6 +29,25 @@ public sealed class EncoderLayerOutputsTests(PackagedEncoderFixture encoder) : I
     }
 
     [Fact]
+    public void ExposeFile_CopiesTheGraphAndAppendsTheLayerOutputs_ParsingAsTheInMemoryRewrite()
+    {
+        var target = Path.Combine(encoder.Root, "exposed.onnx");
+        var expected = encoder.LoadModel();
+        var expectedBlocks = EncoderLayerOutputs.Expose(expected);
+
+        var blocks = EncoderLayerOutputs.ExposeFile(encoder.Files.ModelPath, target);
+        var written = ModelProto.Parser.ParseFrom(File.ReadAllBytes(target));
+
+        Assert.Equal(expectedBlocks, blocks);
+        Assert.Equal(expected.Graph.Output.Select(o => o.Name), written.Graph.Output.Select(o => o.Name));
+        Assert.Equal(expected.Graph.Node.Count, written.Graph.Node.Count);
+        Assert.Equal(expected.Graph.Initializer.Count, written.Graph.Initializer.Count);
+        Assert.Equal(expected.Graph.Node.Select(n => n.OpType + string.Join(",", n.Output)), written.Graph.Node.Select(n => n.OpType + string.Join(",", n.Output)));
+        var source = File.ReadAllBytes(encoder.Files.ModelPath);
+        Assert.True(File.ReadAllBytes(target).AsSpan(0, source.Length).SequenceEqual(source), "the source graph is copied as it is, the additions after it");
+    }
+
+    [Fact]
     public void Expose_OnAGraphWithoutLayerBoundaries_IsRefusedWithTheReason()
     {
         var model = new ModelProto { Graph = new GraphProto() };

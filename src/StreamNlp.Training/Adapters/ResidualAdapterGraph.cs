@@ -75,27 +75,7 @@ public static class ResidualAdapterGraph
             throw new ArgumentException($"The adapter reads {adapter.Dimension} features but the encoder's hidden size is {hiddenSize}.", nameof(adapter));
         }
 
-        var model = Strip(champion);
-        var graph = model.Graph;
-        if (graph.Input.All(i => i.Name != HeadContract.AttentionMask) || graph.Output.All(o => o.Name != HeadContract.Probabilities))
-        {
-            throw new ArgumentException($"A residual adapter attaches to a sequence head (inputs {HeadContract.HiddenStates} and {HeadContract.AttentionMask}, output {HeadContract.Probabilities}).", nameof(champion));
-        }
-
-        RenameOutput(graph, HeadContract.Probabilities, BaseProbabilities);
-        var axesLast = Int64(graph, "axes_last", -1);
-        var axesSequence = Int64(graph, "axes_sequence", 1);
-        var minimumCount = Float(graph, "minimum_count", [MeanPooling.MinimumCount]);
-        var maskFloat = Node(graph, "Cast", [HeadContract.AttentionMask], "mask_float", new AttributeProto { Name = "to", Type = AttributeProto.Types.AttributeType.Int, I = (long)TensorProto.Types.DataType.Float });
-        var maskExpanded = Node(graph, "Unsqueeze", [maskFloat, axesLast], "mask_expanded");
-        var masked = Node(graph, "Mul", [HeadContract.HiddenStates, maskExpanded], "masked_hidden");
-        var summed = Node(graph, "ReduceSum", [masked, axesSequence], "summed_hidden", KeepDims(0));
-        var count = Node(graph, "ReduceSum", [maskFloat, axesSequence], "token_count", KeepDims(1));
-        var clamped = Node(graph, "Max", [count, minimumCount], "token_count_clamped");
-        var pooled = Node(graph, "Div", [summed, clamped], "pooled");
-        AddAdapter(graph, adapter, pooled, pooled);
-        model.MetadataProps.Add(new StringStringEntryProto { Key = MetadataKey, Value = Kind });
-        return model;
+        return AttachPooled(champion, adapter, [HeadContract.HiddenStates]);
     }
 
     /// <summary>
@@ -119,13 +99,23 @@ public static class ResidualAdapterGraph
             throw new ArgumentException($"The adapter reads {adapter.Dimension} features but {layers.Count} pooled layers of {hiddenSize} give {hiddenSize * layers.Count}.", nameof(adapter));
         }
 
+        return AttachPooled(champion, adapter, [.. layers.Select(l => HeadContract.LayerStates(l, blocks))]);
+    }
+
+    /// <summary>
+    /// Attaches <paramref name="adapter"/> to a sequence head, reading the masked mean of each of
+    /// <paramref name="inputs"/> (the head's layer inputs), concatenated in that order.
+    /// </summary>
+    private static ModelProto AttachPooled(ModelProto champion, ResidualAdapter adapter, IReadOnlyList<string> inputs)
+    {
         var model = Strip(champion);
         var graph = model.Graph;
-        var inputs = layers.Select(l => HeadContract.LayerStates(l, blocks)).ToArray();
         if (graph.Input.All(i => i.Name != HeadContract.AttentionMask) || graph.Output.All(o => o.Name != HeadContract.Probabilities)
             || inputs.Any(n => graph.Input.All(i => i.Name != n)))
         {
-            throw new ArgumentException($"A layer-mix adapter attaches to a sequence head that reads {string.Join(", ", inputs)} and {HeadContract.AttentionMask}.", nameof(champion));
+            throw new ArgumentException(
+                $"A residual adapter attaches to a sequence head (inputs {string.Join(", ", inputs)} and {HeadContract.AttentionMask}, output {HeadContract.Probabilities}).",
+                nameof(champion));
         }
 
         RenameOutput(graph, HeadContract.Probabilities, BaseProbabilities);
@@ -136,13 +126,16 @@ public static class ResidualAdapterGraph
         var maskExpanded = Node(graph, "Unsqueeze", [maskFloat, axesLast], "mask_expanded");
         var count = Node(graph, "ReduceSum", [maskFloat, axesSequence], "token_count", KeepDims(1));
         var clamped = Node(graph, "Max", [count, minimumCount], "token_count_clamped");
-        var pooledLayers = inputs.Select((input, k) =>
+        var pooledInputs = inputs.Select((input, k) =>
         {
-            var masked = Node(graph, "Mul", [input, maskExpanded], $"masked_hidden_{k}");
-            var summed = Node(graph, "ReduceSum", [masked, axesSequence], $"summed_hidden_{k}", KeepDims(0));
-            return Node(graph, "Div", [summed, clamped], $"pooled_{k}");
+            var suffix = inputs.Count == 1 ? string.Empty : $"_{k}";
+            var masked = Node(graph, "Mul", [input, maskExpanded], $"masked_hidden{suffix}");
+            var summed = Node(graph, "ReduceSum", [masked, axesSequence], $"summed_hidden{suffix}", KeepDims(0));
+            return Node(graph, "Div", [summed, clamped], $"pooled{suffix}");
         }).ToArray();
-        var pooled = Node(graph, "Concat", pooledLayers, "pooled", new AttributeProto { Name = "axis", Type = AttributeProto.Types.AttributeType.Int, I = -1 });
+        var pooled = pooledInputs.Length == 1
+            ? pooledInputs[0]
+            : Node(graph, "Concat", pooledInputs, "pooled", new AttributeProto { Name = "axis", Type = AttributeProto.Types.AttributeType.Int, I = -1 });
         AddAdapter(graph, adapter, pooled, pooled);
         model.MetadataProps.Add(new StringStringEntryProto { Key = MetadataKey, Value = Kind });
         return model;

@@ -41,7 +41,7 @@ public sealed class LegacyHeadKindsTests
     {
         var classification = Assert.IsType<DenseClassifierOptions>(HeadFamilyCatalog.Default.ChoiceOf(ShippedManifest(NlpTask.Classification)).Options);
         Assert.Equal([256], classification.HiddenSizes);
-        Assert.Equal([0, 1, 2, 3, 4, 5, 6], classification.EncoderLayers);
+        Assert.Equal([4, 5, 6], classification.EncoderLayers);
         Assert.Equal((60, 64, 0.0005f, 0.5f, 10), (classification.Epochs, classification.BatchSize, classification.LearningRate, classification.Dropout, classification.Patience));
 
         var sentiment = HeadFamilyCatalog.Default.ChoiceOf(ShippedManifest(NlpTask.Sentiment));

@@ -31,7 +31,11 @@ public sealed class FeatureExtractor(TextTokenizer tokenizer, EncoderSession enc
     /// The masked mean of each of <paramref name="layers"/> (empty: the last layer), concatenated in that order:
     /// <c>texts × (layers · hidden)</c>, row-major; what a layer-mix sequence head computes from one encoder pass.
     /// </summary>
-    public float[] PooledFeatures(IReadOnlyList<string> texts, IReadOnlyList<int> layers, IProgress<EncodingProgress>? progress = null, string stage = "encode")
+    public float[] PooledFeatures(IReadOnlyList<string> texts, IReadOnlyList<int> layers, IProgress<EncodingProgress>? progress = null, string stage = "encode") =>
+        PooledFeatures(texts, layers, progress, stage, precomputed: null);
+
+    /// <param name="precomputed">The same features computed in another encoder pass, stored in the cache instead of encoding again.</param>
+    private float[] PooledFeatures(IReadOnlyList<string> texts, IReadOnlyList<int> layers, IProgress<EncodingProgress>? progress, string stage, float[]? precomputed)
     {
         ArgumentNullException.ThrowIfNull(layers);
         var hidden = encoder.HiddenSize;
@@ -48,6 +52,11 @@ public sealed class FeatureExtractor(TextTokenizer tokenizer, EncoderSession enc
         var kind = layers.Count == 0 ? "pooled" : "pooled-layers-" + string.Join('.', read);
         return Cached(kind, texts, (long)texts.Count * width, () =>
         {
+            if (precomputed is not null)
+            {
+                return precomputed;
+            }
+
             var features = new float[texts.Count * width];
             var tokenized = texts.Select(t => tokenizer.Tokenize(t, maxTokens)).ToArray();
             EncodeInBatches(tokenized, progress, stage, read, (batch, indices) =>
@@ -126,10 +135,15 @@ public sealed class FeatureExtractor(TextTokenizer tokenizer, EncoderSession enc
             throw new ArgumentException($"Encoder layers {string.Join(", ", extra)}: {encoder.Files.Descriptor.Name} has layers 0 to {encoder.Blocks}.", nameof(layers));
         }
 
+        // One encoder pass gives the last layer's states and, when asked, the intermediate layers pooled per text
+        // (cached with the sentence heads' pooled features, so a later call finds them there).
+        float[]? pooledInPass = null;
         var states = Cached("states", texts, offsets[^1] * hidden, () =>
         {
             var result = new float[offsets[^1] * hidden];
-            EncodeInBatches(tokenized, progress, stage, (batch, indices) =>
+            var width = extra.Length * hidden;
+            pooledInPass = extra.Length == 0 ? null : new float[texts.Count * width];
+            EncodeInBatches(tokenized, progress, stage, extra, (batch, indices) =>
             {
                 var data = batch.HiddenStatesData;
                 for (var b = 0; b < indices.Count; b++)
@@ -138,16 +152,23 @@ public sealed class FeatureExtractor(TextTokenizer tokenizer, EncoderSession enc
                     data.Slice(b * batch.SequenceLength * hidden, length * hidden)
                         .CopyTo(result.AsSpan(offsets[indices[b]] * hidden, length * hidden));
                 }
+
+                for (var k = 0; k < extra.Length; k++)
+                {
+                    var pooled = MeanPooling.Compute(batch.LayerData(extra[k]), batch.AttentionMaskData, batch.BatchSize, batch.SequenceLength, hidden);
+                    for (var b = 0; b < indices.Count; b++)
+                    {
+                        pooled.AsSpan(b * hidden, hidden).CopyTo(pooledInPass!.AsSpan((indices[b] * width) + (k * hidden), hidden));
+                    }
+                }
             });
             return result;
         });
 
-        // The intermediate layers a layer-mix head reads, pooled per text, from one encoder pass (cached with the
-        // sentence heads' pooled features).
         var pooledLayers = new Dictionary<int, float[]>();
         if (extra.Length > 0)
         {
-            var pooled = PooledFeatures(texts, extra, progress, stage);
+            var pooled = PooledFeatures(texts, extra, progress, stage, pooledInPass);
             foreach (var (layer, k) in extra.Select((l, k) => (l, k)))
             {
                 var values = new float[texts.Count * hidden];

@@ -116,22 +116,9 @@ internal static class QualityBenchmark
         return 0;
     }
 
-    private static string[] Predict(ModelBundle bundle, NlpTask task, IReadOnlyList<LabeledText> data, int maxTokens)
-    {
-        var tokenized = data.Select(d => bundle.Tokenize(d.Text, maxTokens)).ToArray();
-        var order = Enumerable.Range(0, tokenized.Length).OrderBy(i => tokenized[i].Length).ToArray();
-        var predicted = new string[data.Count];
-        foreach (var chunk in order.Chunk(64))
-        {
-            var annotations = bundle.Annotate([.. chunk.Select(i => tokenized[i])]);
-            for (var k = 0; k < chunk.Length; k++)
-            {
-                predicted[chunk[k]] = (task == NlpTask.Classification ? annotations[k].Classification : annotations[k].Sentiment)!.Label;
-            }
-        }
-
-        return predicted;
-    }
+    private static string[] Predict(ModelBundle bundle, NlpTask task, IReadOnlyList<LabeledText> data, int maxTokens) =>
+        [.. ModelEvaluator.Annotate(bundle, [.. data.Select(d => d.Text)], maxTokens)
+            .Select(a => (task == NlpTask.Classification ? a.Classification : a.Sentiment)!.Label)];
 
     private static QualityFigure Accuracy(NlpTask task, string name, string domain, IReadOnlyList<LabeledText> data, string[] predicted) =>
         Subset(task, name, domain, data, predicted, [.. data.Select(_ => true)]);

@@ -55,7 +55,8 @@ public static class ModelEvaluator
         return tags;
     }
 
-    private static TextAnnotation[] Annotate(ModelBundle bundle, IReadOnlyList<string> texts, int maxTokens, int batchSize, IProgress<EncodingProgress>? progress)
+    /// <summary>Annotates every text through the bundle, in length-sorted batches, and returns the annotations in input order.</summary>
+    public static TextAnnotation[] Annotate(ModelBundle bundle, IReadOnlyList<string> texts, int maxTokens, int batchSize = 64, IProgress<EncodingProgress>? progress = null)
     {
         var tokenized = texts.Select(t => bundle.Tokenize(t, maxTokens)).ToArray();
         var order = Enumerable.Range(0, texts.Count).OrderBy(i => tokenized[i].Length).ToArray();

@@ -61,14 +61,7 @@ public sealed class FeatureExtractor(TextTokenizer tokenizer, EncoderSession enc
             var tokenized = texts.Select(t => tokenizer.Tokenize(t, maxTokens)).ToArray();
             EncodeInBatches(tokenized, progress, stage, read, (batch, indices) =>
             {
-                for (var k = 0; k < read.Length; k++)
-                {
-                    var pooled = MeanPooling.Compute(batch.LayerData(read[k]), batch.AttentionMaskData, batch.BatchSize, batch.SequenceLength, hidden);
-                    for (var b = 0; b < indices.Count; b++)
-                    {
-                        pooled.AsSpan(b * hidden, hidden).CopyTo(features.AsSpan((indices[b] * width) + (k * hidden), hidden));
-                    }
-                }
+                CopyPooledLayers(batch, indices, read, features);
             });
             return features;
         });
@@ -141,8 +134,7 @@ public sealed class FeatureExtractor(TextTokenizer tokenizer, EncoderSession enc
         var states = Cached("states", texts, offsets[^1] * hidden, () =>
         {
             var result = new float[offsets[^1] * hidden];
-            var width = extra.Length * hidden;
-            pooledInPass = extra.Length == 0 ? null : new float[texts.Count * width];
+            pooledInPass = extra.Length == 0 ? null : new float[texts.Count * extra.Length * hidden];
             EncodeInBatches(tokenized, progress, stage, extra, (batch, indices) =>
             {
                 var data = batch.HiddenStatesData;
@@ -153,13 +145,9 @@ public sealed class FeatureExtractor(TextTokenizer tokenizer, EncoderSession enc
                         .CopyTo(result.AsSpan(offsets[indices[b]] * hidden, length * hidden));
                 }
 
-                for (var k = 0; k < extra.Length; k++)
+                if (pooledInPass is not null)
                 {
-                    var pooled = MeanPooling.Compute(batch.LayerData(extra[k]), batch.AttentionMaskData, batch.BatchSize, batch.SequenceLength, hidden);
-                    for (var b = 0; b < indices.Count; b++)
-                    {
-                        pooled.AsSpan(b * hidden, hidden).CopyTo(pooledInPass!.AsSpan((indices[b] * width) + (k * hidden), hidden));
-                    }
+                    CopyPooledLayers(batch, indices, extra, pooledInPass);
                 }
             });
             return result;
@@ -188,6 +176,24 @@ public sealed class FeatureExtractor(TextTokenizer tokenizer, EncoderSession enc
         }
 
         return new TokenStates(tokenized, offsets, states, shape, hidden) { PooledLayers = pooledLayers };
+    }
+
+    /// <summary>
+    /// Writes the masked mean of each of <paramref name="layers"/> for every text of <paramref name="batch"/> into its
+    /// row of <paramref name="target"/> (<c>texts × (layers · hidden)</c>, the layers side by side in that order).
+    /// </summary>
+    private static void CopyPooledLayers(EncodedBatch batch, IReadOnlyList<int> indices, IReadOnlyList<int> layers, float[] target)
+    {
+        var hidden = batch.HiddenSize;
+        var width = layers.Count * hidden;
+        for (var k = 0; k < layers.Count; k++)
+        {
+            var pooled = MeanPooling.Compute(batch.LayerData(layers[k]), batch.AttentionMaskData, batch.BatchSize, batch.SequenceLength, hidden);
+            for (var b = 0; b < indices.Count; b++)
+            {
+                pooled.AsSpan(b * hidden, hidden).CopyTo(target.AsSpan((indices[b] * width) + (k * hidden), hidden));
+            }
+        }
     }
 
     private void EncodeInBatches(TokenizedText[] tokenized, IProgress<EncodingProgress>? progress, string stage, Action<EncodedBatch, IReadOnlyList<int>> consume) =>

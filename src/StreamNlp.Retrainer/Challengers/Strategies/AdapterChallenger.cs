@@ -62,7 +62,7 @@ public sealed class AdapterChallenger(
         // concatenated in the champion's order.
         var layers = championHead.Options.EncoderLayers;
         var hidden = states.HiddenSize * Math.Max(1, layers.Count);
-        var pooled = layers.Count == 0 ? MeanPooled(states) : PooledLayers(states, layers);
+        var pooled = layers.Count == 0 ? states.PooledLastLayer() : PooledLayers(states, layers);
         var baseLogProbabilities = BaseLogProbabilities(task, championGraph, championManifest, states);
         var classes = labels.Count;
         var gold = rows.Select(r => index[r.Label]).ToArray();
@@ -195,26 +195,6 @@ public sealed class AdapterChallenger(
         }
 
         return result;
-    }
-
-    private static float[] MeanPooled(TokenStates states)
-    {
-        var hidden = states.HiddenSize;
-        var pooled = new float[states.Texts.Count * hidden];
-        for (var i = 0; i < states.Texts.Count; i++)
-        {
-            var target = pooled.AsSpan(i * hidden, hidden);
-            var text = states.StatesOf(i);
-            var length = states.Length(i);
-            for (var t = 0; t < length; t++)
-            {
-                TensorPrimitives.Add(target, text.Slice(t * hidden, hidden), target);
-            }
-
-            TensorPrimitives.Divide(target, Math.Max(length, 1), target);
-        }
-
-        return pooled;
     }
 
     /// <summary>The logarithm of what the champion's graph (without any adapter it carries) gives each text.</summary>

@@ -24,4 +24,8 @@ internal static partial class ModelsLog
     [LoggerMessage(EventId = 1004, Level = LogLevel.Warning,
         Message = "StreamNlp:Models:Precision=Fp16 is running on the CPU provider: ONNX Runtime has no fp16 kernels for most of its ops on x64 CPUs and computes them in fp32 behind casts, so it is correct but no faster than Fp32 (Int8 is the fast CPU choice). Fp16 is meant for StreamNlp:Models:ExecutionProvider=Cuda.")]
     public static partial void Fp16OnCpu(ILogger logger);
+
+    [LoggerMessage(EventId = 1005, Level = LogLevel.Information,
+        Message = "Built adapted encoder {Name} at {Path}: the published graph with {Replaced} tuned weights")]
+    public static partial void AdaptedEncoderBuilt(ILogger logger, string name, string path, int replaced);
 }

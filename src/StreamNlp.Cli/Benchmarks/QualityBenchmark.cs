@@ -38,16 +38,17 @@ internal static class QualityBenchmark
         };
         var json = new Option<bool>("--json") { Description = "End with one JSON line holding every figure." };
         var maxTokens = new Option<int>("--max-tokens") { DefaultValueFactory = _ => 256 };
+        var encoder = Commands.CommonOptions.Encoder();
         var command = new Command("quality", "Score the serving models on every shared dev set, in-domain and out-of-domain side by side (SST-2 unseen and long rows, review domains, NER per type and lower-cased).")
         {
-            data, models, precision, json, maxTokens,
+            data, models, precision, json, maxTokens, encoder,
         };
         command.SetAction((parse, ct) => CommandRunner.Guard(() => Task.FromResult(Run(
-            parse.GetValue(data)!, parse.GetValue(models), parse.GetValue(precision), parse.GetValue(json), parse.GetValue(maxTokens), ct))));
+            parse.GetValue(data)!, parse.GetValue(models), parse.GetValue(precision), parse.GetValue(json), parse.GetValue(maxTokens), parse.GetValue(encoder)!, ct))));
         return command;
     }
 
-    private static int Run(string root, string? models, EncoderPrecision precision, bool json, int maxTokens, CancellationToken ct)
+    private static int Run(string root, string? models, EncoderPrecision precision, bool json, int maxTokens, string encoder, CancellationToken ct)
     {
         string Path_(params string[] parts)
         {
@@ -56,7 +57,7 @@ internal static class QualityBenchmark
         }
 
         var registry = ConfiguredRegistry.Open(new ModelOptions { Directory = models });
-        using var bundle = ModelBundle.Load(registry, new EncoderCache(EncoderCache.DefaultDirectory), new InferenceSettings(Precision: precision), NullLogger.Instance);
+        using var bundle = ModelBundle.Load(registry, new EncoderCache(EncoderCache.DefaultDirectory), new InferenceSettings(Precision: precision) { Encoder = encoder }, NullLogger.Instance);
         Console.WriteLine(
             $"models: {registry.Root} ({string.Join(", ", bundle.Heads.Select(h => $"{h.Key.ToName()} {h.Value.Version} ({StreamNlp.Training.HeadFamilies.HeadFamilyCatalog.Default.Describe(h.Value.Manifest)})"))}); " +
             $"encoder {bundle.Encoder.Files.Descriptor.Version}, {bundle.Provider}");

@@ -39,4 +39,25 @@ internal static class CommonOptions
     {
         Description = "Model registry folder (<task>/<version>/ + current). Default: ~/.local/share/streamnlp/models, seeded from the models shipped with streamnlp.",
     };
+
+    /// <summary><c>--encoder</c>: the encoder by name, as <c>StreamNlp:Models:Encoder</c>.</summary>
+    public static Option<string> Encoder() => new("--encoder")
+    {
+        Description = $"The encoder, as StreamNlp:Models:Encoder: {StreamNlp.Models.Encoders.EncoderNames.Published} as published, or an adapted encoder of models/encoders/ (default {StreamNlp.Models.Encoders.EncoderNames.Default}).",
+        DefaultValueFactory = _ => StreamNlp.Models.Encoders.EncoderNames.Default,
+    };
+
+    /// <summary>The fp32 SHA-256 heads trained on encoder <paramref name="name"/> record.</summary>
+    public static string EncoderSha256(string name)
+    {
+        try
+        {
+            return new StreamNlp.Models.Encoders.EncoderCache(StreamNlp.Models.Encoders.EncoderCache.DefaultDirectory)
+                .Ensure(name, StreamNlp.Models.Encoders.EncoderPrecision.Fp32).Descriptor.HeadEncoderSha256;
+        }
+        catch (ArgumentException ex)
+        {
+            throw new CliException($"--encoder: {ex.Message}");
+        }
+    }
 }

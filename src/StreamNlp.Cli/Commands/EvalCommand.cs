@@ -30,7 +30,8 @@ internal static class EvalCommand
             Description = "Encoder weights, as StreamNlp:Models:Precision: Fp32, Int8 or Fp16 (default: that setting's default).",
             DefaultValueFactory = _ => new ModelOptions().Precision,
         };
-        var command = new Command("eval", "Score the current model of a task on labelled data.") { task, data, models, json, maxTokens, precision };
+        var encoder = CommonOptions.Encoder();
+        var command = new Command("eval", "Score the current model of a task on labelled data.") { task, data, models, json, maxTokens, precision, encoder };
         command.SetAction((parse, ct) => CommandRunner.Guard(() =>
         {
             if (!NlpTaskNames.TryParse(parse.GetValue(task), out var nlpTask))
@@ -44,16 +45,16 @@ internal static class EvalCommand
                 throw new CliException($"Data file not found: {file}");
             }
 
-            return Task.FromResult(Evaluate(nlpTask, file, parse.GetValue(models), parse.GetValue(json), parse.GetValue(maxTokens), parse.GetValue(precision)));
+            return Task.FromResult(Evaluate(nlpTask, file, parse.GetValue(models), parse.GetValue(json), parse.GetValue(maxTokens), parse.GetValue(precision), parse.GetValue(encoder)!));
         }));
         return command;
     }
 
-    private static int Evaluate(NlpTask task, string file, string? models, bool json, int maxTokens, EncoderPrecision precision)
+    private static int Evaluate(NlpTask task, string file, string? models, bool json, int maxTokens, EncoderPrecision precision, string encoderName)
     {
         var registry = ConfiguredRegistry.Open(new ModelOptions { Directory = models });
         using var bundle = ModelBundle.Load(
-            registry, new EncoderCache(EncoderCache.DefaultDirectory), new InferenceSettings(Precision: precision), NullLogger.Instance, [task]);
+            registry, new EncoderCache(EncoderCache.DefaultDirectory), new InferenceSettings(Precision: precision) { Encoder = encoderName }, NullLogger.Instance, [task]);
         var head = bundle.Heads[task];
         var encoder = bundle.Encoder.Files.Descriptor.Version;
         Console.Error.WriteLine($"evaluating {task.ToName()} {head.Version} from {registry.Root} on {file} (encoder {encoder}, {bundle.Provider})");

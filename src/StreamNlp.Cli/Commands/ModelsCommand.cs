@@ -95,16 +95,17 @@ internal static class ModelsCommand
         var bootstrap = CommonOptions.Bootstrap();
         var bootstrapFile = CommonOptions.BootstrapFile();
         var topic = CommonOptions.Topic("nlp.models");
+        var encoder = CommonOptions.Encoder();
         var command = new Command("promote", "Make a version current (after checking its files and encoder) and announce it to running workers.")
         {
-            models, task, version, bootstrap, bootstrapFile, topic,
+            models, task, version, bootstrap, bootstrapFile, topic, encoder,
         };
         command.SetAction(parse => Guard(() =>
         {
             var registry = Open(parse.GetValue(models));
             var nlpTask = ParseTask(parse.GetValue(task));
             var previous = registry.CurrentVersion(nlpTask);
-            var manifest = registry.Promote(nlpTask, parse.GetValue(version)!, EncoderDescriptor.MiniLmL6V2.ModelSha256);
+            var manifest = registry.Promote(nlpTask, parse.GetValue(version)!, CommonOptions.EncoderSha256(parse.GetValue(encoder)!));
             Console.WriteLine($"{nlpTask.ToName()} current = {manifest.Version}");
             Announce(registry, nlpTask, manifest, previous, "promoted", parse.GetValue(bootstrap), parse.GetValue(bootstrapFile)!, parse.GetValue(topic)!);
             return 0;
@@ -151,9 +152,10 @@ internal static class ModelsCommand
         var bootstrap = CommonOptions.Bootstrap();
         var bootstrapFile = CommonOptions.BootstrapFile();
         var topic = CommonOptions.Topic("nlp.models");
+        var encoder = CommonOptions.Encoder();
         var command = new Command("rollback", "Make the version before the current one current again and announce it to running workers.")
         {
-            models, task, bootstrap, bootstrapFile, topic,
+            models, task, bootstrap, bootstrapFile, topic, encoder,
         };
         command.SetAction(parse => Guard(() =>
         {
@@ -163,7 +165,7 @@ internal static class ModelsCommand
             HeadManifest manifest;
             try
             {
-                manifest = registry.Rollback(nlpTask, EncoderDescriptor.MiniLmL6V2.ModelSha256);
+                manifest = registry.Rollback(nlpTask, CommonOptions.EncoderSha256(parse.GetValue(encoder)!));
             }
             catch (InvalidOperationException ex)
             {

@@ -53,10 +53,12 @@ internal static class TrainCommand
         var noPromote = new Option<bool>("--no-promote") { Description = "Register the version without making it current." };
         var maxTokens = new Option<int>("--max-tokens") { DefaultValueFactory = _ => 256 };
         var cache = new Option<string?>("--cache-dir") { Description = "Encoder and feature cache (default ~/.cache/streamnlp)." };
+        var encoder = CommonOptions.Encoder();
         var command = new Command("train", "Train a task head on the frozen encoder and add it to the model registry.")
         {
-            task, train, dev, output, head, epochs, hidden, learningRate, batchSize, weightDecay, dropout, patience, seed, classWeights, layers, noPromote, maxTokens, cache, kernels, channels, setOptions,
+            task, train, dev, output, head, epochs, hidden, learningRate, batchSize, weightDecay, dropout, patience, seed, classWeights, layers, noPromote, maxTokens, cache, kernels, channels, setOptions, encoder,
         };
+        command.Subcommands.Add(TrainEncoderCommand.Create());
         command.SetAction((parse, ct) => CommandRunner.Guard(() =>
         {
             if (!NlpTaskNames.TryParse(parse.GetValue(task), out var nlpTask))
@@ -101,15 +103,15 @@ internal static class TrainCommand
 
             var request = new TrainRequest(
                 nlpTask, parse.GetValue(train)!, parse.GetValue(dev)!, parse.GetValue(output)!, HeadOptionArguments.Apply(family, overrides), !parse.GetValue(noPromote));
-            return Task.FromResult(Train(request, parse.GetValue(maxTokens), parse.GetValue(cache), ct));
+            return Task.FromResult(Train(request, parse.GetValue(maxTokens), parse.GetValue(cache), parse.GetValue(encoder)!, ct));
         }));
         return command;
     }
 
-    private static int Train(TrainRequest request, int maxTokens, string? cacheDirectory, CancellationToken ct)
+    private static int Train(TrainRequest request, int maxTokens, string? cacheDirectory, string encoderName, CancellationToken ct)
     {
         var cacheRoot = cacheDirectory ?? EncoderCache.DefaultDirectory;
-        var files = new EncoderCache(cacheRoot).Ensure(EncoderDescriptor.MiniLmL6V2);
+        var files = new EncoderCache(cacheRoot).Ensure(encoderName, EncoderPrecision.Fp32);
         var sessions = new SessionFactory(new InferenceSettings(ExecutionProvider.Auto), NullLogger.Instance);
         using var encoder = new EncoderSession(files, sessions);
         var tokenizer = new TextTokenizer(files.VocabularyPath, files.Descriptor.Uncased);

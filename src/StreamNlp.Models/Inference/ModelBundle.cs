@@ -64,7 +64,7 @@ public sealed class ModelBundle : IDisposable
     {
         logger ??= NullLogger.Instance;
         var sessions = new SessionFactory(settings, logger);
-        var files = encoderCache.Ensure(EncoderDescriptor.MiniLmL6V2, settings.Precision);
+        var files = encoderCache.Ensure(settings.Encoder, settings.Precision, settings.EncodersDirectory);
         var tokenizer = new TextTokenizer(files.VocabularyPath, files.Descriptor.Uncased);
         var encoder = new EncoderSession(files, sessions);
         if (files.Descriptor.Precision == EncoderPrecision.Fp16 && sessions.ActiveProvider == "CPU")

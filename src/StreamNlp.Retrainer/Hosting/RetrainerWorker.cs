@@ -104,8 +104,8 @@ public sealed class RetrainerWorker(
         lease.Start();
         var registry = ConfiguredRegistry.Open(modelOptions.Value);
         var cacheDirectory = modelOptions.Value.CacheDirectory ?? EncoderCache.DefaultDirectory;
-        var inference = new InferenceSettings(modelOptions.Value.ExecutionProvider, modelOptions.Value.IntraOpThreads, modelOptions.Value.DeviceId);
-        var files = new EncoderCache(cacheDirectory).Ensure(EncoderDescriptor.MiniLmL6V2);
+        var inference = new InferenceSettings(modelOptions.Value.ExecutionProvider, modelOptions.Value.IntraOpThreads, modelOptions.Value.DeviceId) { Encoder = modelOptions.Value.Encoder };
+        var files = new EncoderCache(cacheDirectory).Ensure(modelOptions.Value.Encoder, EncoderPrecision.Fp32);
         using var encoder = new EncoderSession(files, new SessionFactory(inference, logger));
         health.EncoderLoaded();
         var extractor = new FeatureExtractor(new TextTokenizer(files.VocabularyPath, files.Descriptor.Uncased), encoder, modelOptions.Value.MaxTokens, cacheDirectory);

@@ -22,8 +22,12 @@ public sealed class RegistryFollower(IOptions<ModelOptions> modelOptions, ILogge
 {
     private readonly Lazy<ModelRegistry> _registry = new(() => ConfiguredRegistry.Open(modelOptions.Value));
 
-    /// <summary>The encoder every retrained head records (heads name the fp32 encoder even where int8 serves).</summary>
-    private static string EncoderSha256 => EncoderDescriptor.MiniLmL6V2.HeadEncoderSha256;
+    /// <summary>The configured encoder, whose fp32 SHA-256 every retrained head records (even where int8 serves).</summary>
+    private readonly Lazy<string> _encoderSha256 = new(() =>
+        new EncoderCache(modelOptions.Value.CacheDirectory ?? EncoderCache.DefaultDirectory)
+            .Ensure(modelOptions.Value.Encoder, EncoderPrecision.Fp32).Descriptor.HeadEncoderSha256);
+
+    private string EncoderSha256 => _encoderSha256.Value;
 
     public string? ImportArtifact(NlpTask task, string version, byte[] artifact)
     {

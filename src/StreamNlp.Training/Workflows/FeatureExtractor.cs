@@ -179,6 +179,44 @@ public sealed class FeatureExtractor(TextTokenizer tokenizer, EncoderSession enc
     }
 
     /// <summary>
+    /// The hidden states of encoder layer <paramref name="layer"/> (0 … <see cref="Blocks"/>) at every non-padding
+    /// position of each text: the frozen bottom that encoder adaptation trains the top blocks on. Cached like the
+    /// other features.
+    /// </summary>
+    public TokenStates LayerTokenStates(IReadOnlyList<string> texts, int layer, IProgress<EncodingProgress>? progress = null, string stage = "encode")
+    {
+        if (layer < 0 || layer > encoder.Blocks)
+        {
+            throw new ArgumentException($"Encoder layer {layer} does not exist: {encoder.Files.Descriptor.Name} has layers 0 to {encoder.Blocks}.", nameof(layer));
+        }
+
+        var hidden = encoder.HiddenSize;
+        var tokenized = texts.Select(t => tokenizer.Tokenize(t, maxTokens)).ToArray();
+        var offsets = new int[texts.Count + 1];
+        for (var i = 0; i < tokenized.Length; i++)
+        {
+            offsets[i + 1] = offsets[i] + tokenized[i].Length;
+        }
+
+        var states = Cached($"layer{layer}-states", texts, (long)offsets[^1] * hidden, () =>
+        {
+            var result = new float[offsets[^1] * hidden];
+            EncodeInBatches(tokenized, progress, stage, [layer], (batch, indices) =>
+            {
+                var data = batch.LayerData(layer);
+                for (var b = 0; b < indices.Count; b++)
+                {
+                    var length = batch.Texts[b].Length;
+                    data.Slice(b * batch.SequenceLength * hidden, length * hidden)
+                        .CopyTo(result.AsSpan(offsets[indices[b]] * hidden, length * hidden));
+                }
+            });
+            return result;
+        });
+        return new TokenStates(tokenized, offsets, states, [], hidden);
+    }
+
+    /// <summary>
     /// Writes the masked mean of each of <paramref name="layers"/> for every text of <paramref name="batch"/> into its
     /// row of <paramref name="target"/> (<c>texts × (layers · hidden)</c>, the layers side by side in that order).
     /// </summary>

@@ -61,15 +61,18 @@ internal static class FeedbackStrategyBenchmark
         var strategies = strategyList.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(s => Enum.TryParse<RetrainStrategy>(s, ignoreCase: true, out var parsed) ? parsed : throw new CliException($"--strategies: unknown strategy '{s}' (adapter, weighted, replay)."))
             .ToArray();
+        var shipped = new ModelRegistry(Models.Registry.ConfiguredRegistry.ShippedModelsDirectory);
+        var shippedVersion = shipped.CurrentVersion(task) ?? throw new CliException($"No shipped {task.ToName()} model.");
+
+        // The encoder the shipped champion was trained on (published or adapted).
         var inference = new InferenceSettings();
         var cacheDirectory = EncoderCache.DefaultDirectory;
-        var files = new EncoderCache(cacheDirectory).Ensure(EncoderDescriptor.MiniLmL6V2);
+        var files = new EncoderCache(cacheDirectory).Ensure(shipped.Verify(task, shippedVersion).Encoder.Name, EncoderPrecision.Fp32);
+        inference = inference with { Encoder = files.Descriptor.Name };
         using var encoder = new EncoderSession(files, new SessionFactory(inference));
         var tokenizer = new TextTokenizer(files.VocabularyPath, files.Descriptor.Uncased);
         var features = new FeatureExtractor(tokenizer, encoder, 256, cacheDirectory);
         var progress = new ConsoleProgressBar();
-        var shipped = new ModelRegistry(Models.Registry.ConfiguredRegistry.ShippedModelsDirectory);
-        var shippedVersion = shipped.CurrentVersion(task) ?? throw new CliException($"No shipped {task.ToName()} model.");
         var replay = ReplaySet.Load(shipped.VersionDirectory(task, shippedVersion), shipped.Verify(task, shippedVersion), task);
         var championLayers = Training.HeadFamilies.HeadFamilyCatalog.Default.ChoiceOf(shipped.Verify(task, shippedVersion)).Options.EncoderLayers;
 

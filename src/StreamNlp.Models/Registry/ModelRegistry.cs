@@ -109,7 +109,8 @@ public sealed class ModelRegistry(string root)
         if (encoderSha256 is not null && !string.Equals(manifest.Encoder.Sha256, encoderSha256, StringComparison.OrdinalIgnoreCase))
         {
             throw new ModelIntegrityException(
-                $"{dir}: head was trained on encoder {manifest.Encoder.Name} ({manifest.Encoder.Sha256}) but the running encoder is {encoderSha256}.");
+                $"{dir}: head was trained on encoder {manifest.Encoder.Name} ({manifest.Encoder.Sha256}) but the running encoder is {encoderSha256}. " +
+                $"Serve it with StreamNlp:Models:Encoder={manifest.Encoder.Name}, or make a version trained on the running encoder current (streamnlp models promote --encoder …).");
         }
 
         return manifest;

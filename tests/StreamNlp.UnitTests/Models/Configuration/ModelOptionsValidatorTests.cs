@@ -31,4 +31,20 @@ public sealed class ModelOptionsValidatorTests
     [Fact]
     public void Validate_UnsetOrMissingFolders_Succeed() =>
         Assert.True(Validator.Validate(null, new ModelOptions { Directory = Path.Combine(Path.GetTempPath(), $"missing-{Guid.NewGuid():N}") }).Succeeded);
+
+    [Fact]
+    public void Validate_UnknownEncoder_FailsNamingTheSettingAndTheKnownEncoders()
+    {
+        var result = Validator.Validate(null, new ModelOptions { Encoder = "bert-large-nope" });
+
+        Assert.True(result.Failed);
+        Assert.Contains("StreamNlp:Models:Encoder 'bert-large-nope' is not a known encoder; known: all-MiniLM-L6-v2", result.FailureMessage);
+    }
+
+    [Fact]
+    public void Validate_ThePublishedAndTheDefaultEncoder_Succeed()
+    {
+        Assert.True(Validator.Validate(null, new ModelOptions { Encoder = "all-MiniLM-L6-v2" }).Succeeded);
+        Assert.True(Validator.Validate(null, new ModelOptions()).Succeeded);
+    }
 }

@@ -44,7 +44,7 @@ public sealed class AdapterStrategyTests(ITestOutputHelper output) : IDisposable
     {
         SharedData.SkipIfMissing();
         var inference = new InferenceSettings(ExecutionProvider.Cpu);
-        var files = new EncoderCache(EncoderCache.DefaultDirectory).Ensure(EncoderDescriptor.MiniLmL6V2);
+        var files = new EncoderCache(EncoderCache.DefaultDirectory).Ensure(EncoderNames.Default, EncoderPrecision.Fp32);
         using var encoder = new EncoderSession(files, new SessionFactory(inference));
         var features = new FeatureExtractor(new TextTokenizer(files.VocabularyPath, files.Descriptor.Uncased), encoder, 256, EncoderCache.DefaultDirectory);
         var registry = new ModelRegistry(Path.Combine(_root, "models"));

@@ -57,7 +57,7 @@ public sealed class NerFeedbackRetrainTests : IDisposable
 
     private readonly string _root = Path.Combine(Path.GetTempPath(), $"ner-retrain-{Guid.NewGuid():N}");
     private readonly InferenceSettings _inference = new(ExecutionProvider.Cpu);
-    private readonly EncoderFiles _files = new EncoderCache(EncoderCache.DefaultDirectory).Ensure(EncoderDescriptor.MiniLmL6V2);
+    private readonly EncoderFiles _files = new EncoderCache(EncoderCache.DefaultDirectory).Ensure(EncoderNames.Default, EncoderPrecision.Fp32);
     private readonly ModelRegistry _registry;
     private readonly EncoderSession _encoder;
     private readonly FeatureExtractor _features;

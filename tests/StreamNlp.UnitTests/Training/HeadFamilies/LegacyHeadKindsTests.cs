@@ -8,9 +8,9 @@ using StreamNlp.Training.NeuralNetworks.Convolution;
 namespace StreamNlp.UnitTests.Training.HeadFamilies;
 
 /// <summary>
-/// Manifests written before head families load through the one compatibility mapping: the shipped NER model, and the
-/// first shipped sentence heads (their manifests kept under <c>LegacyManifests/</c>). The shipped sentence heads now
-/// record their family and options (a layer mix of the encoder).
+/// Manifests written before head families load through the one compatibility mapping: the first shipped NER model
+/// (v1), and the first shipped sentence heads (their manifests kept under <c>LegacyManifests/</c>). The current shipped
+/// heads (v2, trained on the adapted encoder) record their family and options.
 /// </summary>
 public sealed class LegacyHeadKindsTests
 {
@@ -19,21 +19,18 @@ public sealed class LegacyHeadKindsTests
     private static ModelRegistry Shipped => new(ConfiguredRegistry.ShippedModelsDirectory);
 
     [Fact]
-    public void ShippedModels_Verify_SentenceHeadsRecordTheirFamily_NerOnlyTheOldKind()
+    public void ShippedModels_Verify_CurrentHeadsRecordTheirFamily_TheFirstNerOnlyTheOldKind()
     {
         foreach (var task in NlpTaskNames.All)
         {
             var manifest = Shipped.Verify(task, Shipped.CurrentVersion(task)!);
-            if (task == NlpTask.Ner)
-            {
-                Assert.Null(manifest.Head);
-                Assert.NotNull(manifest.Kind);
-            }
-            else
-            {
-                Assert.Equal("dense", manifest.Head!.Family);
-            }
+            Assert.Equal(task == NlpTask.Ner ? "cnn" : "dense", manifest.Head!.Family);
         }
+
+        // v1 of NER (trained on the published encoder) keeps its pre-family kind string and still loads through it.
+        var first = Shipped.Verify(NlpTask.Ner, "v1");
+        Assert.Null(first.Head);
+        Assert.NotNull(first.Kind);
     }
 
     [Fact]
@@ -76,7 +73,7 @@ public sealed class LegacyHeadKindsTests
     }
 
     [Fact]
-    public void ShippedNer_IsCnn_WithTheRecordedSettings()
+    public void ShippedNer_IsCnn_WithTheRecordedSettings_AndTheFirstOneReadsFromItsKind()
     {
         var choice = HeadFamilyCatalog.Default.ChoiceOf(ShippedManifest(NlpTask.Ner));
 
@@ -84,7 +81,11 @@ public sealed class LegacyHeadKindsTests
         var options = Assert.IsType<ConvolutionalTokenHeadOptions>(choice.Options);
         Assert.Equal([3, 3], options.KernelSizes);
         Assert.Empty(options.Dilations);
-        Assert.Equal((256, 30, 0.001f, 0.3f), (options.Channels, options.Epochs, options.LearningRate, options.Dropout));
+        Assert.Equal((256, 30, 0.001f, 0.5f), (options.Channels, options.Epochs, options.LearningRate, options.Dropout));
+
+        var legacy = HeadFamilyCatalog.Default.ChoiceOf(ModelRegistry.ReadManifest(Shipped.VersionDirectory(NlpTask.Ner, "v1")));
+        var legacyOptions = Assert.IsType<ConvolutionalTokenHeadOptions>(legacy.Options);
+        Assert.Equal((256, 30, 0.001f, 0.3f), (legacyOptions.Channels, legacyOptions.Epochs, legacyOptions.LearningRate, legacyOptions.Dropout));
     }
 
     [Theory]

@@ -227,7 +227,7 @@ public sealed class DynamicConvQuantizer(QuantizationGranularity granularity, in
     /// <summary>W [O, C, K] → W' [K·C, O], row-major, with W'[j·C + c, o] = W[o, c, j]: the taps' order in the concatenation.</summary>
     private static float[] TapMatrix(TensorProto weight, Conv1D shape)
     {
-        var source = DynamicMatMulQuantizer.ReadFloats(weight);
+        var source = Graphs.FloatTensorData.Read(weight);
         int outputs = shape.Outputs, channels = shape.Channels, kernel = shape.Kernel;
         var result = new float[source.Length];
         for (var o = 0; o < outputs; o++)

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using Google.Protobuf;
 using Onnx;
@@ -177,7 +176,7 @@ public sealed class DynamicMatMulQuantizer(QuantizationGranularity granularity, 
     }
 
     private (string Value, string Scale, string ZeroPoint) AddQuantizedWeight(GraphProto graph, TensorProto weight, WeightMatMul matMul, HashSet<string> usedNames) =>
-        AddQuantizedWeight(graph, weight.Name, ReadFloats(weight), matMul.Rows, matMul.Columns, Granularity, usedNames);
+        AddQuantizedWeight(graph, weight.Name, Graphs.FloatTensorData.Read(weight), matMul.Rows, matMul.Columns, Granularity, usedNames);
 
     /// <summary>
     /// Adds a row-major [rows, columns] float matrix to <paramref name="graph"/> as MatMulIntegerToFloat's B: symmetric int8
@@ -208,7 +207,7 @@ public sealed class DynamicMatMulQuantizer(QuantizationGranularity granularity, 
             zeroPoint.Dims.Add(scales.Length);
         }
 
-        scale.RawData = ByteString.CopyFrom(LittleEndian(scales));
+        scale.RawData = ByteString.CopyFrom(Graphs.FloatTensorData.ToBytes(scales));
         graph.Initializer.Add([value, scale, zeroPoint]);
         return (value.Name, scale.Name, zeroPoint.Name);
     }
@@ -241,39 +240,6 @@ public sealed class DynamicMatMulQuantizer(QuantizationGranularity granularity, 
                 graph.Initializer.RemoveAt(i);
             }
         }
-    }
-
-    internal static float[] ReadFloats(TensorProto tensor)
-    {
-        if (tensor.FloatData.Count > 0)
-        {
-            return [.. tensor.FloatData];
-        }
-
-        if (tensor.DataLocation == TensorProto.Types.DataLocation.External)
-        {
-            throw new NotSupportedException($"Initializer '{tensor.Name}' keeps its data in an external file; only embedded weights are quantized.");
-        }
-
-        var bytes = tensor.RawData.Span;
-        var values = new float[bytes.Length / sizeof(float)];
-        for (var i = 0; i < values.Length; i++)
-        {
-            values[i] = BinaryPrimitives.ReadSingleLittleEndian(bytes[(i * sizeof(float))..]);
-        }
-
-        return values;
-    }
-
-    private static byte[] LittleEndian(float[] values)
-    {
-        var bytes = new byte[values.Length * sizeof(float)];
-        for (var i = 0; i < values.Length; i++)
-        {
-            BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(i * sizeof(float)), values[i]);
-        }
-
-        return bytes;
     }
 
     internal static string Unique(string name, HashSet<string> used)

@@ -148,7 +148,8 @@ public sealed class ModelRegistry(string root)
 
     /// <summary>
     /// Copies every task that this registry lacks from <paramref name="defaults"/> (the models shipped
-    /// with the application), so an empty models directory starts from the defaults.
+    /// with the application), so an empty models directory starts from the defaults: every shipped version of the task
+    /// (heads for the published encoder and for the adapted one), with the shipped current version current.
     /// </summary>
     public IReadOnlyList<NlpTask> SeedFrom(ModelRegistry defaults)
     {
@@ -160,12 +161,15 @@ public sealed class ModelRegistry(string root)
                 continue;
             }
 
-            var source = defaults.VersionDirectory(task, version);
-            var target = VersionDirectory(task, version);
-            Directory.CreateDirectory(target);
-            foreach (var file in Directory.EnumerateFiles(source))
+            foreach (var shippedVersion in defaults.Versions(task))
             {
-                File.Copy(file, Path.Combine(target, Path.GetFileName(file)), overwrite: true);
+                var source = defaults.VersionDirectory(task, shippedVersion);
+                var target = VersionDirectory(task, shippedVersion);
+                Directory.CreateDirectory(target);
+                foreach (var file in Directory.EnumerateFiles(source))
+                {
+                    File.Copy(file, Path.Combine(target, Path.GetFileName(file)), overwrite: true);
+                }
             }
 
             Promote(task, version);

@@ -1,6 +1,7 @@
-using System.Buffers.Binary;
 using Google.Protobuf;
 using Onnx;
+using StreamNlp.Models.Graphs;
+using StreamNlp.Training.Export;
 using StreamNlp.Training.NeuralNetworks;
 
 namespace StreamNlp.Training.EncoderAdaptation;
@@ -66,7 +67,7 @@ public static class EncoderBlockWeights
         DenseLayer Dense(string projection)
         {
             var weight = tensors[names.Weights[projection]];
-            var bias = ReadFloats(tensors[names.Bias(projection)]);
+            var bias = FloatTensorData.Read(tensors[names.Bias(projection)]);
             if (weight.Dims.Count != 2)
             {
                 throw new InvalidDataException($"'{weight.Name}' is not a matrix.");
@@ -74,12 +75,12 @@ public static class EncoderBlockWeights
 
             var inputs = (int)weight.Dims[0];
             var outputs = (int)weight.Dims[1];
-            return new DenseLayer(inputs, outputs, Transpose(ReadFloats(weight), inputs, outputs), bias, projection);
+            return new DenseLayer(inputs, outputs, OnnxGraphBuilder.Transpose(FloatTensorData.Read(weight), inputs, outputs), bias, projection);
         }
 
         LayerNormalization Norm(string prefix) => new(
-            ReadFloats(tensors[$"{names.Prefix}.{prefix}.LayerNorm.weight"]),
-            ReadFloats(tensors[$"{names.Prefix}.{prefix}.LayerNorm.bias"]),
+            FloatTensorData.Read(tensors[$"{names.Prefix}.{prefix}.LayerNorm.weight"]),
+            FloatTensorData.Read(tensors[$"{names.Prefix}.{prefix}.LayerNorm.bias"]),
             LayerNormEpsilon,
             $"{prefix}.LayerNorm");
 
@@ -115,14 +116,14 @@ public static class EncoderBlockWeights
                 throw new InvalidDataException($"'{name}' has {count} values in the graph, the managed block {values.Length}.");
             }
 
-            var tensor = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Float, RawData = ByteString.CopyFrom(LittleEndian(values)) };
+            var tensor = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Float, RawData = ByteString.CopyFrom(FloatTensorData.ToBytes(values)) };
             tensor.Dims.AddRange(original.Dims);
             result.Add(tensor);
         }
 
         void Dense(string projection, DenseLayer layer)
         {
-            Add(names.Weights[projection], Transpose(layer.Weights.Value, layer.OutputSize, layer.InputSize));
+            Add(names.Weights[projection], OnnxGraphBuilder.Transpose(layer.Weights.Value, layer.OutputSize, layer.InputSize));
             Add(names.Bias(projection), layer.Bias.Value);
         }
 
@@ -141,53 +142,5 @@ public static class EncoderBlockWeights
         Dense("output.dense", managed.Output);
         Norm("output", managed.OutputNorm);
         return result;
-    }
-
-    /// <summary>A <c>rows × columns</c> row-major matrix transposed.</summary>
-    public static float[] Transpose(float[] values, int rows, int columns)
-    {
-        var result = new float[values.Length];
-        for (var r = 0; r < rows; r++)
-        {
-            for (var c = 0; c < columns; c++)
-            {
-                result[(c * rows) + r] = values[(r * columns) + c];
-            }
-        }
-
-        return result;
-    }
-
-    private static float[] ReadFloats(TensorProto tensor)
-    {
-        if (tensor.FloatData.Count > 0)
-        {
-            return [.. tensor.FloatData];
-        }
-
-        if (tensor.DataType != (int)TensorProto.Types.DataType.Float)
-        {
-            throw new InvalidDataException($"'{tensor.Name}' is not fp32; adapt the fp32 encoder.");
-        }
-
-        var bytes = tensor.RawData.Span;
-        var values = new float[bytes.Length / sizeof(float)];
-        for (var i = 0; i < values.Length; i++)
-        {
-            values[i] = BinaryPrimitives.ReadSingleLittleEndian(bytes[(i * sizeof(float))..]);
-        }
-
-        return values;
-    }
-
-    private static byte[] LittleEndian(float[] values)
-    {
-        var bytes = new byte[values.Length * sizeof(float)];
-        for (var i = 0; i < values.Length; i++)
-        {
-            BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(i * sizeof(float)), values[i]);
-        }
-
-        return bytes;
     }
 }

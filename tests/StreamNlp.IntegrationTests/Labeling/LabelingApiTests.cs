@@ -179,7 +179,7 @@ public sealed class LabelingApiTests(KafkaBrokerFixture broker, ITestOutputHelpe
         using (var store = new FeedbackStore(ui.DatabasePath))
         {
             store.RecordRun(new RetrainRun(
-                NlpTask.Classification, DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow, 250, "v1", "v2",
+                NlpTask.Classification, DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow, 250, "v2", "v3",
                 new Dictionary<string, double> { ["feedbackHoldout"] = 0.61, ["baseDev"] = 0.898 },
                 new Dictionary<string, double> { ["feedbackHoldout"] = 0.74, ["baseDev"] = 0.893 },
                 RetrainDecisions.Promoted, "better on the held-out feedback"));
@@ -204,10 +204,13 @@ public sealed class LabelingApiTests(KafkaBrokerFixture broker, ITestOutputHelpe
 
         var models = await ui.Http.GetFromJsonAsync<JsonElement>(new Uri("/api/models", UriKind.Relative));
         var classification = models.GetProperty("tasks").EnumerateArray().Single(t => t.GetProperty("task").GetString() == "classification");
-        Assert.Equal("v1", classification.GetProperty("current").GetString());
-        var v1 = classification.GetProperty("versions").EnumerateArray().Single();
-        Assert.InRange(v1.GetProperty("dev").GetDouble(), 0.85, 0.95);
-        Assert.Equal(0.61, v1.GetProperty("feedbackHoldout").GetDouble(), 3);
+        // Seeded from the shipped models: v1 (published encoder) and v2 (adapted encoder, current).
+        Assert.Equal("v2", classification.GetProperty("current").GetString());
+        var versions = classification.GetProperty("versions").EnumerateArray().ToList();
+        Assert.Equal(["v1", "v2"], versions.Select(v => v.GetProperty("version").GetString()).Order(StringComparer.Ordinal));
+        var v2 = versions.Single(v => v.GetProperty("version").GetString() == "v2");
+        Assert.InRange(v2.GetProperty("dev").GetDouble(), 0.85, 0.95);
+        Assert.Equal(0.61, v2.GetProperty("feedbackHoldout").GetDouble(), 3);
         var decision = models.GetProperty("decisions").EnumerateArray().Single();
         Assert.Equal("promoted", decision.GetProperty("decision").GetString());
         Assert.Equal(0.74, decision.GetProperty("challengerMetrics").GetProperty("feedbackHoldout").GetDouble(), 3);

@@ -70,7 +70,7 @@ public sealed class Int8EncoderTests(ITestOutputHelper output) : IDisposable
         using var int8 = new ModelBundleProvider(Options.Create(new ModelOptions { Directory = Path.Combine(_root, "int8"), Precision = EncoderPrecision.Int8 }), NullLogger<ModelBundleProvider>.Instance);
 
         var encoder = int8.Current.Versions["encoder"];
-        Assert.StartsWith("all-MiniLM-L6-v2-int8@", encoder, StringComparison.Ordinal);
+        Assert.StartsWith($"{EncoderNames.Default}-int8@", encoder, StringComparison.Ordinal);
         Assert.Equal(int8.Current.Encoder.Files.Descriptor.ModelSha256[..8], encoder[^8..]);
         Assert.Equal(fp32.Current.Encoder.Files.Descriptor.ModelSha256, int8.Current.Encoder.Files.Descriptor.DerivedFromSha256);
         Assert.Equal(fp32.Current.Heads.Count, int8.Current.Heads.Count);

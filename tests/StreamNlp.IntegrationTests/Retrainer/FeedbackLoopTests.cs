@@ -18,6 +18,11 @@ namespace StreamNlp.IntegrationTests.Retrainer;
 [Collection("kafka")]
 public sealed class FeedbackLoopTests(KafkaBrokerFixture broker, ITestOutputHelper output) : IDisposable
 {
+    /// <summary>The shipped current classification version (v1 is the head for the published encoder) and the one a retrain adds.</summary>
+    private const string Shipped = "v2";
+
+    private const string Promoted = "v3";
+
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(180);
     private readonly string _root = Path.Combine(Path.GetTempPath(), $"feedback-loop-{Guid.NewGuid():N}");
 
@@ -82,10 +87,10 @@ public sealed class FeedbackLoopTests(KafkaBrokerFixture broker, ITestOutputHelp
         {
             await Task.Delay(1000);
             switched = TopicClient.Read(broker.BootstrapServers, topics.Output, int.MaxValue, TimeSpan.FromSeconds(2))
-                .Any(r => JsonDocument.Parse(r.Message.Value!).RootElement.GetProperty("models").GetProperty("classification").GetString() == "v2");
+                .Any(r => JsonDocument.Parse(r.Message.Value!).RootElement.GetProperty("models").GetProperty("classification").GetString() == Promoted);
         }
 
-        Assert.True(switched, "no enriched record named classification v2 within the timeout");
+        Assert.True(switched, $"no enriched record named classification {Promoted} within the timeout");
         await Task.Delay(2000); // a few more records on the new version
         await stopSending.CancelAsync();
         await sender;
@@ -97,27 +102,27 @@ public sealed class FeedbackLoopTests(KafkaBrokerFixture broker, ITestOutputHelp
         Assert.Equal(sent.Count, ids.Count);                 // none lost, none duplicated
         Assert.Equal(sent.OrderBy(x => x), ids.OrderBy(x => x));
         var versions = records.Select(r => r.GetProperty("models").GetProperty("classification").GetString()).ToList();
-        Assert.Contains("v1", versions);
-        Assert.Contains("v2", versions);
+        Assert.Contains(Shipped, versions);
+        Assert.Contains(Promoted, versions);
         // Once a record names v2, later records (by input order) never go back to v1.
         var byInput = records.OrderBy(r => int.Parse(r.GetProperty("id").GetString()![3..], System.Globalization.CultureInfo.InvariantCulture)).ToList();
-        var firstV2 = byInput.FindIndex(r => r.GetProperty("models").GetProperty("classification").GetString() == "v2");
-        output.WriteLine($"{records.Count} records; first v2 at input {firstV2}");
+        var firstV2 = byInput.FindIndex(r => r.GetProperty("models").GetProperty("classification").GetString() == Promoted);
+        output.WriteLine($"{records.Count} records; first {Promoted} at input {firstV2}");
         var afterSwap = byInput.Skip(firstV2 + 128).ToList(); // up to two batches (MaxBatchSize 64) may straddle partitions
-        Assert.All(afterSwap, r => Assert.Equal("v2", r.GetProperty("models").GetProperty("classification").GetString()));
+        Assert.All(afterSwap, r => Assert.Equal(Promoted, r.GetProperty("models").GetProperty("classification").GetString()));
         Assert.All(afterSwap, r => Assert.Equal("cooking", r.GetProperty("classification").GetProperty("label").GetString()));
 
         var registry = new ModelRegistry(Path.Combine(_root, "models"));
-        Assert.Equal("v2", registry.CurrentVersion(NlpTask.Classification));
-        Assert.Contains("cooking", ModelRegistry.ReadManifest(registry.VersionDirectory(NlpTask.Classification, "v2")).Labels);
+        Assert.Equal(Promoted, registry.CurrentVersion(NlpTask.Classification));
+        Assert.Contains("cooking", ModelRegistry.ReadManifest(registry.VersionDirectory(NlpTask.Classification, Promoted)).Labels);
         var models = TopicClient.Read(broker.BootstrapServers, topics.Models, int.MaxValue, TimeSpan.FromSeconds(10));
         var events = models.Where(m => !ModelArtifactChunks.TryParseKey(m.Message.Key, out _, out _, out _)).ToList();
         var update = JsonDocument.Parse(Assert.Single(events).Message.Value!).RootElement;
         Assert.Equal("model-updated", update.GetProperty("type").GetString());
-        Assert.Equal("v2", update.GetProperty("version").GetString());
+        Assert.Equal(Promoted, update.GetProperty("version").GetString());
         // The head travelled with it: its chunks came first, as many as the event says.
         var chunks = update.GetProperty("artifact").GetProperty("chunks").GetInt32();
-        Assert.Equal(chunks, models.Count(m => m.Message.Key!.StartsWith("artifact/classification/v2/", StringComparison.Ordinal)));
+        Assert.Equal(chunks, models.Count(m => m.Message.Key!.StartsWith($"artifact/classification/{Promoted}/", StringComparison.Ordinal)));
         Assert.True(models.FindIndex(m => m.Message.Key == "classification") > models.FindLastIndex(m => m.Message.Key!.StartsWith("artifact/", StringComparison.Ordinal)));
     }
 
@@ -139,12 +144,12 @@ public sealed class FeedbackLoopTests(KafkaBrokerFixture broker, ITestOutputHelp
         output.WriteLine($"{run.Decision}: {run.Reason}");
         Assert.Equal(RetrainDecisions.Rejected, run.Decision);
         Assert.True(run.Champion.ContainsKey("feedbackHoldout") && run.Challenger.ContainsKey("feedbackHoldout"), "both sets of numbers are recorded");
-        Assert.Equal("v1", new ModelRegistry(Path.Combine(_root, "models")).CurrentVersion(NlpTask.Classification));
+        Assert.Equal(Shipped, new ModelRegistry(Path.Combine(_root, "models")).CurrentVersion(NlpTask.Classification));
         Assert.Empty(TopicClient.Read(broker.BootstrapServers, topics.Models, 1, TimeSpan.FromSeconds(3)));
 
         await TopicClient.ProduceTextsAsync(broker.BootstrapServers, topics.Input, ["Arsenal beat Chelsea 2-0 on Sunday."]);
         var record = JsonDocument.Parse(Assert.Single(TopicClient.Read(broker.BootstrapServers, topics.Output, 1, Timeout)).Message.Value!).RootElement;
-        Assert.Equal("v1", record.GetProperty("models").GetProperty("classification").GetString());
+        Assert.Equal(Shipped, record.GetProperty("models").GetProperty("classification").GetString());
     }
 
     [Fact]

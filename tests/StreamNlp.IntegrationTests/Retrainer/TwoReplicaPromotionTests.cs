@@ -31,6 +31,11 @@ namespace StreamNlp.IntegrationTests.Retrainer;
 [Collection("kafka")]
 public sealed class TwoReplicaPromotionTests(KafkaBrokerFixture broker, ITestOutputHelper output) : IDisposable
 {
+    /// <summary>The shipped current classification version (v1 is the head for the published encoder) and the one a retrain adds.</summary>
+    private const string Shipped = "v2";
+
+    private const string Promoted = "v3";
+
     private const int MinLabels = 300;
     private const int Partitions = 3;
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(180);
@@ -112,8 +117,8 @@ public sealed class TwoReplicaPromotionTests(KafkaBrokerFixture broker, ITestOut
         var leader = Leads(a) ? "a" : "b";
         var follower = leader == "a" ? "b" : "a";
         output.WriteLine($"leader {leader}; input partitions a: {AssignedInputPartitions(a)}, b: {AssignedInputPartitions(b)}");
-        Assert.Equal("v1", Serving(a));
-        Assert.Equal("v1", Serving(b));
+        Assert.Equal(Shipped, Serving(a));
+        Assert.Equal(Shipped, Serving(b));
 
         // Inputs flow the whole time, keyed by id so they spread over every partition (so over both workers).
         using var producer = new ProducerBuilder<string, byte[]>(new ProducerConfig { BootstrapServers = broker.BootstrapServers, EnableIdempotence = true, LingerMs = 5 }).Build();
@@ -152,7 +157,7 @@ public sealed class TwoReplicaPromotionTests(KafkaBrokerFixture broker, ITestOut
             await TopicClient.ProduceAsync(broker.BootstrapServers, topics.Feedback, labels.Select((e, i) => ((string?)$"f{i}", (byte[]?)FeedbackJson.Serialize(e))));
 
             // The leader retrains and publishes; both replicas import the head and their workers swap to it.
-            await WaitUntilAsync(() => Serving(a) == "v2" && Serving(b) == "v2", "both workers serve classification v2");
+            await WaitUntilAsync(() => Serving(a) == Promoted && Serving(b) == Promoted, "both workers serve the promoted classification version");
             await Task.Delay(2000); // a few more records on the new version
         }
         finally
@@ -172,16 +177,16 @@ public sealed class TwoReplicaPromotionTests(KafkaBrokerFixture broker, ITestOut
         Assert.Equal(phase1.Count, ids.Count);               // none lost, none duplicated
         Assert.Equal(phase1.Order(StringComparer.Ordinal), ids.Order(StringComparer.Ordinal));
         var versions = records.Select(Version).ToList();
-        Assert.Contains("v1", versions);
-        Assert.Contains("v2", versions);
+        Assert.Contains(Shipped, versions);
+        Assert.Contains(Promoted, versions);
         // Each partition is served by one replica throughout; in each, once a record names v2 none goes back to v1.
         foreach (var partition in records.GroupBy(r => r.GetProperty("source").GetProperty("partition").GetInt32()))
         {
             var byOffset = partition.OrderBy(r => r.GetProperty("source").GetProperty("offset").GetInt64()).Select(Version).ToList();
-            var firstV2 = byOffset.IndexOf("v2");
+            var firstV2 = byOffset.IndexOf(Promoted);
             output.WriteLine($"partition {partition.Key}: {byOffset.Count} records, first v2 at {firstV2}");
             Assert.True(firstV2 >= 0, $"partition {partition.Key} never named v2");
-            Assert.All(byOffset.Skip(firstV2), v => Assert.Equal("v2", v));
+            Assert.All(byOffset.Skip(firstV2), v => Assert.Equal(Promoted, v));
         }
 
         // Which replica enriches what: with both on v2, the next inputs are counted per worker; both take a share,
@@ -202,18 +207,18 @@ public sealed class TwoReplicaPromotionTests(KafkaBrokerFixture broker, ITestOut
         Assert.True(byA > 0, "replica a enriched none of the second-phase inputs");
         Assert.True(byB > 0, "replica b enriched none of the second-phase inputs");
         Assert.Equal(Phase2, byA + byB);
-        Assert.All(post, r => Assert.Equal("v2", Version(r)));
+        Assert.All(post, r => Assert.Equal(Promoted, Version(r)));
         Assert.All(post, r => Assert.Equal("cooking", r.GetProperty("classification").GetProperty("label").GetString()));
         Assert.Equal(Partitions, post.Select(r => r.GetProperty("source").GetProperty("partition").GetInt32()).Distinct().Count());
 
-        // Exactly one promotion on the models topic, v1 → v2, with the head's chunks before it.
+        // Exactly one promotion on the models topic, shipped → promoted, with the head's chunks before it.
         var models = TopicClient.Read(broker.BootstrapServers, topics.Models, int.MaxValue, TimeSpan.FromSeconds(10));
         var events = models.Where(m => !ModelArtifactChunks.TryParseKey(m.Message.Key, out _, out _, out _)).ToList();
         var update = JsonDocument.Parse(Assert.Single(events).Message.Value!).RootElement;
         Assert.Equal("model-updated", update.GetProperty("type").GetString());
         Assert.Equal("classification", update.GetProperty("task").GetString());
-        Assert.Equal("v2", update.GetProperty("version").GetString());
-        Assert.Equal("v1", update.GetProperty("previousVersion").GetString());
+        Assert.Equal(Promoted, update.GetProperty("version").GetString());
+        Assert.Equal(Shipped, update.GetProperty("previousVersion").GetString());
 
         // Made by the lease holder: it recorded the one round (promoted, v2); the other replica ran none, though its
         // store holds every label too; the lease did not move.
@@ -222,7 +227,7 @@ public sealed class TwoReplicaPromotionTests(KafkaBrokerFixture broker, ITestOut
         var run = Assert.Single(Runs(leader));
         output.WriteLine($"{leader}: {run.Decision} {run.ChallengerVersion}: {run.Reason}");
         Assert.Equal(RetrainDecisions.Promoted, run.Decision);
-        Assert.Equal("v2", run.ChallengerVersion);
+        Assert.Equal(Promoted, run.ChallengerVersion);
         Assert.Empty(Runs(follower));
         Assert.Equal(labels.Count, CountStored(leader));
         Assert.Equal(labels.Count, CountStored(follower));
@@ -232,9 +237,9 @@ public sealed class TwoReplicaPromotionTests(KafkaBrokerFixture broker, ITestOut
         foreach (var replica in new[] { "a", "b" })
         {
             var registry = new ModelRegistry(Models(replica));
-            Assert.Equal("v2", registry.CurrentVersion(NlpTask.Classification));
-            Assert.Equal(new[] { "v1", "v2" }, registry.Versions(NlpTask.Classification).Order(StringComparer.Ordinal));
-            var v2 = registry.VersionDirectory(NlpTask.Classification, "v2");
+            Assert.Equal(Promoted, registry.CurrentVersion(NlpTask.Classification));
+            Assert.Equal(new[] { "v1", Shipped, Promoted }, registry.Versions(NlpTask.Classification).Order(StringComparer.Ordinal));
+            var v2 = registry.VersionDirectory(NlpTask.Classification, Promoted);
             Assert.Equal(manifestSha256, FileHash.Sha256Of(Path.Combine(v2, HeadContract.ManifestFileName)));
             Assert.Contains("cooking", ModelRegistry.ReadManifest(v2).Labels);
         }

@@ -112,8 +112,9 @@ public sealed class ModelDistributionTests(KafkaBrokerFixture broker, ITestOutpu
         await using var worker = await WorkerTestHost.StartAsync(broker, topics, Settings("d"));
         var trainer = ConfiguredRegistry.Open(new ModelOptions { Directory = RegistryOf("trainer-d") });
         var v1 = trainer.CurrentVersion(NlpTask.Classification)!;
-        var manifest = CopyAs(trainer, NlpTask.Classification, v1, "v2");
-        var archive = ModelArtifact.Pack(trainer, NlpTask.Classification, "v2");
+        var next = trainer.NextVersion(NlpTask.Classification);
+        var manifest = CopyAs(trainer, NlpTask.Classification, v1, next);
+        var archive = ModelArtifact.Pack(trainer, NlpTask.Classification, next);
         var update = ModelUpdateEvents.Create(trainer, NlpTask.Classification, manifest, v1, "promoted", DateTimeOffset.UtcNow) with
         {
             Artifact = new StreamNlp.Core.Contracts.ModelArtifactReference
@@ -129,7 +130,7 @@ public sealed class ModelDistributionTests(KafkaBrokerFixture broker, ITestOutpu
         corrupt[corrupt.Length / 2] ^= 0xFF;
         await TopicClient.ProduceAsync(broker.BootstrapServers, topics.Models,
         [
-            (ModelArtifactChunks.Key("classification", "v2", 0), corrupt),
+            (ModelArtifactChunks.Key("classification", next, 0), corrupt),
             ("classification", JsonSerializer.SerializeToUtf8Bytes(update, StreamNlp.Core.Contracts.ContractsJsonContext.Default.ModelUpdatedEvent)),
         ]);
         await Task.Delay(3000); // the listener has read both
@@ -141,7 +142,7 @@ public sealed class ModelDistributionTests(KafkaBrokerFixture broker, ITestOutpu
 
         Assert.Equal(sent.Order(), records.Select(r => r.GetProperty("id").GetString()!).Distinct().Order());
         Assert.All(records, r => Assert.Equal(v1, ClassificationVersion(r)));
-        Assert.False(Imported("d", "v2"));
+        Assert.False(Imported("d", next));
         Assert.Equal(v1, new ModelRegistry(RegistryOf("d")).CurrentVersion(NlpTask.Classification));
     }
 

@@ -116,4 +116,25 @@ public sealed class ModelRegistryTests : IDisposable
         Assert.Equal("v3", target.CurrentVersion(NlpTask.Ner));
         target.Verify(NlpTask.Sentiment, "v1");
     }
+
+    [Fact]
+    public void SeedFrom_CopiesEveryShippedVersionOfATask_AndKeepsTheShippedCurrent()
+    {
+        var defaults = new ModelRegistry(Path.Combine(_root, "defaults"));
+        AddVersion(defaults, NlpTask.Classification, "v1", "published-encoder-head", encoderSha: "published");
+        AddVersion(defaults, NlpTask.Classification, "v2", "adapted-encoder-head", encoderSha: "adapted");
+        defaults.Promote(NlpTask.Classification, "v2");
+        var target = new ModelRegistry(Path.Combine(_root, "target"));
+
+        target.SeedFrom(defaults);
+
+        Assert.Equal(["v1", "v2"], target.Versions(NlpTask.Classification).Order(StringComparer.Ordinal));
+        Assert.Equal("v2", target.CurrentVersion(NlpTask.Classification));
+        Assert.Equal("v3", target.NextVersion(NlpTask.Classification));
+
+        // Switching back to the published encoder: v1 promotes only against the encoder it was trained on.
+        Assert.Throws<ModelIntegrityException>(() => target.Promote(NlpTask.Classification, "v1", "adapted"));
+        target.Promote(NlpTask.Classification, "v1", "published");
+        Assert.Equal("v1", target.CurrentVersion(NlpTask.Classification));
+    }
 }

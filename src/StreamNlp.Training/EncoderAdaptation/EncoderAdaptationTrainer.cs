@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Numerics.Tensors;
 using StreamNlp.Training.NeuralNetworks;
 using StreamNlp.Training.Workflows;
 
@@ -171,10 +172,10 @@ public sealed class EncoderAdaptationTrainer(EncoderAdaptationOptions options)
                 var pooled = features.AsSpan(s * hidden, hidden);
                 for (var r = offsets[s]; r < offsets[s + 1]; r++)
                 {
-                    System.Numerics.Tensors.TensorPrimitives.Add(pooled, output.AsSpan(r * hidden, hidden), pooled);
+                    TensorPrimitives.Add(pooled, output.AsSpan(r * hidden, hidden), pooled);
                 }
 
-                System.Numerics.Tensors.TensorPrimitives.Multiply(pooled, 1f / length, pooled);
+                TensorPrimitives.Multiply(pooled, 1f / length, pooled);
             }
         }
         else
@@ -203,7 +204,7 @@ public sealed class EncoderAdaptationTrainer(EncoderAdaptationOptions options)
             for (var i = 0; i < rows.Length; i++)
             {
                 var row = probabilities.AsSpan(i * classes, classes);
-                predictions.Add((rowLabels[i], System.Numerics.Tensors.TensorPrimitives.IndexOfMax(row)));
+                predictions.Add((rowLabels[i], TensorPrimitives.IndexOfMax(row)));
             }
         }
 
@@ -220,7 +221,7 @@ public sealed class EncoderAdaptationTrainer(EncoderAdaptationOptions options)
             {
                 var length = offsets[s + 1] - offsets[s];
                 var share = featureGradient.AsSpan(s * hidden, hidden);
-                System.Numerics.Tensors.TensorPrimitives.Multiply(share, 1f / length, share);
+                TensorPrimitives.Multiply(share, 1f / length, share);
                 for (var r = offsets[s]; r < offsets[s + 1]; r++)
                 {
                     share.CopyTo(outputGradient.AsSpan(r * hidden, hidden));

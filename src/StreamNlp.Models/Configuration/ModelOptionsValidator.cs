@@ -10,12 +10,9 @@ public sealed class ModelOptionsValidator : IValidateOptions<ModelOptions>
         var failures = new List<string>();
         Check(options.Directory, "StreamNlp:Models:Directory (--models)", failures);
         Check(options.CacheDirectory, "StreamNlp:Models:CacheDirectory", failures);
-        var published = Encoders.EncoderNames.Published;
-        var adapted = Encoders.AdaptedEncoderCatalog.Names(Encoders.AdaptedEncoderCatalog.ShippedDirectory);
-        if (string.IsNullOrWhiteSpace(options.Encoder)
-            || (!string.Equals(options.Encoder, published, StringComparison.OrdinalIgnoreCase) && !adapted.Contains(options.Encoder, StringComparer.Ordinal)))
+        if (!Encoders.AdaptedEncoderCatalog.IsKnown(options.Encoder))
         {
-            failures.Add($"StreamNlp:Models:Encoder '{options.Encoder}' is not a known encoder; known: {string.Join(", ", [published, .. adapted])}.");
+            failures.Add($"StreamNlp:Models:Encoder '{options.Encoder}' is not a known encoder; known: {string.Join(", ", Encoders.AdaptedEncoderCatalog.KnownNames())}.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

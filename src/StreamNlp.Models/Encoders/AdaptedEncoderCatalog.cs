@@ -44,12 +44,22 @@ public static class AdaptedEncoderCatalog
                 .Order(StringComparer.Ordinal)]
             : [];
 
+    /// <summary>Every encoder name <see cref="Resolve"/> accepts: the published encoder, then the adapted ones defined under <paramref name="encodersDirectory"/>.</summary>
+    public static IReadOnlyList<string> KnownNames(string? encodersDirectory = null) =>
+        [EncoderNames.Published, .. Names(encodersDirectory ?? ShippedDirectory)];
+
+    /// <summary>Whether <paramref name="name"/> is one of <see cref="KnownNames"/> (the published name in any case).</summary>
+    public static bool IsKnown(string? name, string? encodersDirectory = null) =>
+        !string.IsNullOrWhiteSpace(name)
+        && (string.Equals(name, EncoderNames.Published, StringComparison.OrdinalIgnoreCase)
+            || KnownNames(encodersDirectory).Contains(name, StringComparer.Ordinal));
+
     /// <summary>
     /// The verified fp32 files of encoder <paramref name="name"/>: the published encoder by its name, or an adapted
     /// encoder from <paramref name="encodersDirectory"/> (default <see cref="ShippedDirectory"/>), built at first use.
     /// An unknown name is refused with the names that exist.
     /// </summary>
-    public static EncoderFiles Resolve(string name, EncoderCache cache, string cacheDirectory, string? encodersDirectory = null, ILogger? logger = null)
+    public static EncoderFiles Resolve(string name, EncoderCache cache, string? encodersDirectory = null, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(cache);
         var published = EncoderDescriptor.MiniLmL6V2;
@@ -58,13 +68,12 @@ public static class AdaptedEncoderCatalog
             return cache.Ensure(published);
         }
 
-        var directory = encodersDirectory ?? ShippedDirectory;
-        var folder = Path.Combine(directory, name);
-        if (name.IndexOfAny(['/', '\\']) >= 0 || !File.Exists(Path.Combine(folder, AdaptedEncoderDefinition.FileName)))
+        if (!IsKnown(name, encodersDirectory))
         {
-            throw new ArgumentException(
-                $"Unknown encoder '{name}'. Known: {string.Join(", ", [published.Name, .. Names(directory)])}.", nameof(name));
+            throw new ArgumentException($"Unknown encoder '{name}'. Known: {string.Join(", ", KnownNames(encodersDirectory))}.", nameof(name));
         }
+
+        var folder = Path.Combine(encodersDirectory ?? ShippedDirectory, name);
 
         var definition = ReadDefinition(folder);
         if (!string.Equals(definition.BaseEncoder, published.Name, StringComparison.OrdinalIgnoreCase))
@@ -72,6 +81,6 @@ public static class AdaptedEncoderCatalog
             throw new InvalidDataException($"Adapted encoder '{name}' starts from '{definition.BaseEncoder}', which is not a known published encoder.");
         }
 
-        return new AdaptedEncoderBuilder(cacheDirectory, logger).Ensure(cache.Ensure(published), definition, folder);
+        return new AdaptedEncoderBuilder(cache.Directory, logger).Ensure(cache.Ensure(published), definition, folder);
     }
 }

@@ -37,7 +37,7 @@ public sealed class EncoderCache(string cacheDirectory, string? assemblyDirector
     /// <see cref="AdaptedEncoderCatalog"/>; null: <see cref="EncoderNames.Default"/>) at <paramref name="precision"/>.
     /// </summary>
     public EncoderFiles Ensure(string? name, EncoderPrecision precision, string? encodersDirectory = null) =>
-        Derive(AdaptedEncoderCatalog.Resolve(name ?? EncoderNames.Default, this, cacheDirectory, encodersDirectory, logger), precision);
+        Derive(AdaptedEncoderCatalog.Resolve(name ?? EncoderNames.Default, this, encodersDirectory, logger), precision);
 
     /// <summary>The verified fp32 files <paramref name="fp32"/>, or their int8 or fp16 derivative.</summary>
     public EncoderFiles Derive(EncoderFiles fp32, EncoderPrecision precision)

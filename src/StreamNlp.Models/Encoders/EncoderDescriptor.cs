@@ -29,12 +29,6 @@ public sealed record EncoderDescriptor(
         AttentionHeads = 12,
     };
 
-    /// <summary>Looks an encoder up by its <see cref="Name"/>.</summary>
-    public static EncoderDescriptor FromName(string name) =>
-        string.Equals(name, MiniLmL6V2.Name, StringComparison.OrdinalIgnoreCase)
-            ? MiniLmL6V2
-            : throw new ArgumentException($"Unknown encoder '{name}'. Known: {MiniLmL6V2.Name}.", nameof(name));
-
     /// <summary>Short identity used in manifests and enriched records, e.g. <c>all-MiniLM-L6-v2@1a2b3c4d</c>.</summary>
     public string Version => $"{Name}@{ModelSha256[..Math.Min(8, ModelSha256.Length)]}";
 

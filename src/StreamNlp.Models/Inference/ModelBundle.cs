@@ -64,7 +64,7 @@ public sealed class ModelBundle : IDisposable
     {
         logger ??= NullLogger.Instance;
         var sessions = new SessionFactory(settings, logger);
-        var files = encoderCache.Ensure(settings.Encoder, settings.Precision, settings.EncodersDirectory);
+        var files = encoderCache.Ensure(settings.Encoder, settings.Precision);
         var tokenizer = new TextTokenizer(files.VocabularyPath, files.Descriptor.Uncased);
         var encoder = new EncoderSession(files, sessions);
         if (files.Descriptor.Precision == EncoderPrecision.Fp16 && sessions.ActiveProvider == "CPU")

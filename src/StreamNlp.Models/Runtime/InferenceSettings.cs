@@ -17,12 +17,9 @@ public sealed record InferenceSettings(
 {
     /// <summary>
     /// The encoder by name: the published <c>all-MiniLM-L6-v2</c>, or an adapted encoder (tuned top blocks) defined in
-    /// <see cref="AdaptedEncoderCatalog.ShippedDirectory"/> or <see cref="EncodersDirectory"/>. Null: <see cref="EncoderNames.Default"/>.
+    /// <see cref="AdaptedEncoderCatalog.ShippedDirectory"/>. Null: <see cref="EncoderNames.Default"/>.
     /// </summary>
     public string? Encoder { get; init; }
-
-    /// <summary>Where adapted encoder definitions are looked up; null: the shipped ones beside the binaries.</summary>
-    public string? EncodersDirectory { get; init; }
 
     /// <summary>Whether task heads run int8: the int8 encoder, and <see cref="QuantizeHeads"/> not turned off.</summary>
     public bool Int8Heads => Precision == EncoderPrecision.Int8 && QuantizeHeads;

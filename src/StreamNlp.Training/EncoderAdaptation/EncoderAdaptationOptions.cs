@@ -22,7 +22,7 @@ public sealed record EncoderAdaptationOptions
     /// <summary>Steps at the start that train only the task heads, so random heads do not push the encoder around.</summary>
     public int HeadWarmupSteps { get; init; } = 200;
 
-    /// <summary>At most this many training texts per task (a seeded sample); 0 = all.</summary>
+    /// <summary>At most this many training texts per task, a seeded sample drawn by the workflow before encoding; 0 = all. The trainer trains on the texts it is given.</summary>
     public int MaxTrainTextsPerTask { get; init; } = 20_000;
 
     public int Seed { get; init; } = 42;

@@ -33,7 +33,7 @@ public sealed class EncoderAdaptationTrainer(EncoderAdaptationOptions options)
         var hidden = blocks[0].Hidden;
         var random = new SeededRandom((ulong)options.Seed);
         var heads = tasks.Select(t => DenseLayer.CreateRandom(hidden, t.Labels.Count, reluFollows: false, random, $"{t.Name}.head")).ToArray();
-        var samples = tasks.Select(t => Sample(t, random)).ToArray();
+        var samples = tasks.Select(t => Enumerable.Range(0, t.Train.Texts.Count).ToArray()).ToArray();
 
         var batchesPerEpoch = samples.Sum(s => (s.Length + options.BatchSize - 1) / options.BatchSize);
         var totalSteps = batchesPerEpoch * options.Epochs;
@@ -105,19 +105,6 @@ public sealed class EncoderAdaptationTrainer(EncoderAdaptationOptions options)
     /// <summary>Dev figures of every task (accuracy of labelled texts or positions), and of its out-of-domain sets.</summary>
     public static string Describe(IReadOnlyDictionary<string, double> metrics) =>
         string.Join(", ", metrics.Select(m => $"{m.Key} {m.Value * 100:0.0}"));
-
-    private int[] Sample(AdaptationTask task, SeededRandom random)
-    {
-        var count = task.Train.Texts.Count;
-        var all = Enumerable.Range(0, count).ToArray();
-        if (options.MaxTrainTextsPerTask <= 0 || count <= options.MaxTrainTextsPerTask)
-        {
-            return all;
-        }
-
-        random.Shuffle(all.AsSpan());
-        return [.. all.Take(options.MaxTrainTextsPerTask).Order()];
-    }
 
     /// <summary>One mini-batch: forward, the head's loss and gradients, and (when tuning) the blocks' gradients.</summary>
     private static double Step(IReadOnlyList<TransformerBlock> blocks, AdaptationTask task, DenseLayer head, int[] texts, bool tuneBlocks)

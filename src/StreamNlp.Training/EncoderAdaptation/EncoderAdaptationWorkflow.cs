@@ -1,3 +1,4 @@
+using Google.Protobuf;
 using System.Globalization;
 using Onnx;
 using StreamNlp.Core.Hashing;
@@ -76,13 +77,14 @@ public sealed class EncoderAdaptationWorkflow(FeatureExtractor features, Encoder
             ["streamnlp.base_sha256"] = published.Descriptor.ModelSha256,
             ["streamnlp.tuned_blocks"] = string.Join(",", tuned),
         });
-        var bytes = AdaptedEncoderBuilder.Build(published.ModelPath, deltaPath, out _);
+        EncoderWeightDelta.Apply(model, deltaPath); // the graph already parsed, as the builder will rebuild it at first use
+        var bytes = model.ToByteArray();
         var training = new Dictionary<string, string>
         {
             ["options"] = options.ToString(),
             ["steps"] = result.Steps.ToString(CultureInfo.InvariantCulture),
             ["seconds"] = result.Elapsed.TotalSeconds.ToString("0", CultureInfo.InvariantCulture),
-            ["data"] = string.Join(", ", tasks.Select(t => $"{t.Name}: {Math.Min(t.Train.Texts.Count, options.MaxTrainTextsPerTask <= 0 ? int.MaxValue : options.MaxTrainTextsPerTask)} train texts")),
+            ["data"] = string.Join(", ", tasks.Select(t => $"{t.Name}: {t.Train.Texts.Count} train texts")),
             ["before"] = EncoderAdaptationTrainer.Describe(result.Before),
             ["after"] = EncoderAdaptationTrainer.Describe(result.After),
             ["createdAt"] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),

@@ -12,17 +12,7 @@ namespace StreamNlp.Training.EncoderAdaptation;
 public static class MultiHeadSelfAttention
 {
     /// <summary>The number of attention probabilities stored for sequences at <paramref name="offsets"/>.</summary>
-    public static int ProbabilityCount(int[] offsets, int heads)
-    {
-        var count = 0;
-        for (var s = 0; s + 1 < offsets.Length; s++)
-        {
-            var length = offsets[s + 1] - offsets[s];
-            count += heads * length * length;
-        }
-
-        return count;
-    }
+    public static int ProbabilityCount(int[] offsets, int heads) => ProbabilityOffsets(offsets, heads)[^1];
 
     /// <summary>Where the probabilities of sequence <c>s</c> start in the packed array.</summary>
     public static int[] ProbabilityOffsets(int[] offsets, int heads)
@@ -42,15 +32,9 @@ public static class MultiHeadSelfAttention
     {
         var d = hidden / heads;
         var scale = 1f / MathF.Sqrt(d);
-        var starts = ProbabilityOffsets(offsets, heads);
-        var sequences = offsets.Length - 1;
-        ParallelRows.For(sequences * heads, 1L << 14, item =>
+        ForEachSequenceHead(offsets, heads, (first, length, h, probabilityStart) =>
         {
-            var s = item / heads;
-            var h = item % heads;
-            var first = offsets[s];
-            var length = offsets[s + 1] - first;
-            var p = new Span<float>(probabilities, starts[s] + (h * length * length), length * length);
+            var p = new Span<float>(probabilities, probabilityStart, length * length);
             for (var i = 0; i < length; i++)
             {
                 var q = new ReadOnlySpan<float>(query, ((first + i) * hidden) + (h * d), d);
@@ -81,15 +65,9 @@ public static class MultiHeadSelfAttention
     {
         var d = hidden / heads;
         var scale = 1f / MathF.Sqrt(d);
-        var starts = ProbabilityOffsets(offsets, heads);
-        var sequences = offsets.Length - 1;
-        ParallelRows.For(sequences * heads, 1L << 14, item =>
+        ForEachSequenceHead(offsets, heads, (first, length, h, probabilityStart) =>
         {
-            var s = item / heads;
-            var h = item % heads;
-            var first = offsets[s];
-            var length = offsets[s + 1] - first;
-            var p = new ReadOnlySpan<float>(probabilities, starts[s] + (h * length * length), length * length);
+            var p = new ReadOnlySpan<float>(probabilities, probabilityStart, length * length);
             for (var j = 0; j < length; j++)
             {
                 new Span<float>(queryGradient, ((first + j) * hidden) + (h * d), d).Clear();
@@ -126,6 +104,23 @@ public static class MultiHeadSelfAttention
                     TensorPrimitives.MultiplyAdd(q, ds, dk, dk);
                 }
             }
+        });
+    }
+
+    /// <summary>
+    /// Runs <paramref name="body"/> once per (sequence, head) pair, in parallel: the sequence's first row and length,
+    /// the head, and where its <c>length × length</c> probabilities start. Each pair writes only its own rows' head
+    /// columns and its own probabilities.
+    /// </summary>
+    private static void ForEachSequenceHead(int[] offsets, int heads, Action<int, int, int, int> body)
+    {
+        var starts = ProbabilityOffsets(offsets, heads);
+        ParallelRows.For((offsets.Length - 1) * heads, 1L << 14, item =>
+        {
+            var s = item / heads;
+            var h = item % heads;
+            var length = offsets[s + 1] - offsets[s];
+            body(offsets[s], length, h, starts[s] + (h * length * length));
         });
     }
 }

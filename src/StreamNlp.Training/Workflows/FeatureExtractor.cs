@@ -116,11 +116,7 @@ public sealed class FeatureExtractor(TextTokenizer tokenizer, EncoderSession enc
     {
         var hidden = encoder.HiddenSize;
         var tokenized = texts.Select(t => tokenizer.Tokenize(t, maxTokens)).ToArray();
-        var offsets = new int[texts.Count + 1];
-        for (var i = 0; i < tokenized.Length; i++)
-        {
-            offsets[i + 1] = offsets[i] + tokenized[i].Length;
-        }
+        var offsets = PositionOffsets(tokenized);
 
         int[] extra = [.. (layers ?? []).Where(l => l != encoder.Blocks).Distinct().Order()];
         if (extra.Any(l => l < 0 || l > encoder.Blocks))
@@ -137,14 +133,7 @@ public sealed class FeatureExtractor(TextTokenizer tokenizer, EncoderSession enc
             pooledInPass = extra.Length == 0 ? null : new float[texts.Count * extra.Length * hidden];
             EncodeInBatches(tokenized, progress, stage, extra, (batch, indices) =>
             {
-                var data = batch.HiddenStatesData;
-                for (var b = 0; b < indices.Count; b++)
-                {
-                    var length = batch.Texts[b].Length;
-                    data.Slice(b * batch.SequenceLength * hidden, length * hidden)
-                        .CopyTo(result.AsSpan(offsets[indices[b]] * hidden, length * hidden));
-                }
-
+                CopyUnpadded(batch, encoder.Blocks, indices, offsets, result);
                 if (pooledInPass is not null)
                 {
                     CopyPooledLayers(batch, indices, extra, pooledInPass);
@@ -192,28 +181,43 @@ public sealed class FeatureExtractor(TextTokenizer tokenizer, EncoderSession enc
 
         var hidden = encoder.HiddenSize;
         var tokenized = texts.Select(t => tokenizer.Tokenize(t, maxTokens)).ToArray();
-        var offsets = new int[texts.Count + 1];
+        var offsets = PositionOffsets(tokenized);
+
+        var states = Cached($"layer{layer}-states", texts, (long)offsets[^1] * hidden, () =>
+        {
+            var result = new float[offsets[^1] * hidden];
+            EncodeInBatches(tokenized, progress, stage, [layer], (batch, indices) => CopyUnpadded(batch, layer, indices, offsets, result));
+            return result;
+        });
+        return new TokenStates(tokenized, offsets, states, [], hidden);
+    }
+
+    /// <summary>Where each text's positions start in a packed array of token rows (the last entry is the total).</summary>
+    private static int[] PositionOffsets(TokenizedText[] tokenized)
+    {
+        var offsets = new int[tokenized.Length + 1];
         for (var i = 0; i < tokenized.Length; i++)
         {
             offsets[i + 1] = offsets[i] + tokenized[i].Length;
         }
 
-        var states = Cached($"layer{layer}-states", texts, (long)offsets[^1] * hidden, () =>
+        return offsets;
+    }
+
+    /// <summary>
+    /// Copies layer <paramref name="layer"/>'s states at every non-padding position of each text of
+    /// <paramref name="batch"/> to its rows of the packed <paramref name="target"/> (<see cref="PositionOffsets"/>).
+    /// </summary>
+    private static void CopyUnpadded(EncodedBatch batch, int layer, IReadOnlyList<int> indices, int[] offsets, float[] target)
+    {
+        var hidden = batch.HiddenSize;
+        var data = batch.LayerData(layer);
+        for (var b = 0; b < indices.Count; b++)
         {
-            var result = new float[offsets[^1] * hidden];
-            EncodeInBatches(tokenized, progress, stage, [layer], (batch, indices) =>
-            {
-                var data = batch.LayerData(layer);
-                for (var b = 0; b < indices.Count; b++)
-                {
-                    var length = batch.Texts[b].Length;
-                    data.Slice(b * batch.SequenceLength * hidden, length * hidden)
-                        .CopyTo(result.AsSpan(offsets[indices[b]] * hidden, length * hidden));
-                }
-            });
-            return result;
-        });
-        return new TokenStates(tokenized, offsets, states, [], hidden);
+            var length = batch.Texts[b].Length;
+            data.Slice(b * batch.SequenceLength * hidden, length * hidden)
+                .CopyTo(target.AsSpan(offsets[indices[b]] * hidden, length * hidden));
+        }
     }
 
     /// <summary>

@@ -15,7 +15,7 @@ public sealed class AdaptedEncoderTests(PackagedEncoderFixture encoder) : IClass
         var (encoders, definition) = WriteAdapted("tuned-test", scale: 1.05f);
         var cache = new EncoderCache(encoder.Root);
 
-        var files = AdaptedEncoderCatalog.Resolve("tuned-test", cache, encoder.Root, encoders);
+        var files = AdaptedEncoderCatalog.Resolve("tuned-test", cache, encoders);
 
         Assert.Equal("tuned-test", files.Descriptor.Name);
         Assert.Equal(definition.Sha256, files.Descriptor.ModelSha256);
@@ -35,7 +35,7 @@ public sealed class AdaptedEncoderTests(PackagedEncoderFixture encoder) : IClass
         Assert.Equal(definition.Sha256, int8.Descriptor.HeadEncoderSha256); // int8 serves the adapted encoder's heads
 
         // The published encoder stays selectable by its name.
-        Assert.Equal(encoder.Files.Descriptor.ModelSha256, AdaptedEncoderCatalog.Resolve("all-MiniLM-L6-v2", cache, encoder.Root, encoders).Descriptor.ModelSha256);
+        Assert.Equal(encoder.Files.Descriptor.ModelSha256, AdaptedEncoderCatalog.Resolve("all-MiniLM-L6-v2", cache, encoders).Descriptor.ModelSha256);
     }
 
     [Fact]
@@ -48,15 +48,15 @@ public sealed class AdaptedEncoderTests(PackagedEncoderFixture encoder) : IClass
         bytes[^10] ^= 0xFF;
         File.WriteAllBytes(deltaPath, bytes);
 
-        var damaged = Assert.Throws<InvalidDataException>(() => AdaptedEncoderCatalog.Resolve("damaged-test", cache, encoder.Root, encoders));
+        var damaged = Assert.Throws<InvalidDataException>(() => AdaptedEncoderCatalog.Resolve("damaged-test", cache, encoders));
         Assert.Contains("refusing", damaged.Message, StringComparison.Ordinal);
 
-        var unknown = Assert.Throws<ArgumentException>(() => AdaptedEncoderCatalog.Resolve("nope", cache, encoder.Root, encoders));
+        var unknown = Assert.Throws<ArgumentException>(() => AdaptedEncoderCatalog.Resolve("nope", cache, encoders));
         Assert.Contains("Known: all-MiniLM-L6-v2, damaged-test", unknown.Message, StringComparison.Ordinal);
 
         AdaptedEncoderCatalog.WriteDefinition(Path.Combine(encoders, "damaged-test"), definition with { Sha256 = new string('0', 64) });
         File.WriteAllBytes(deltaPath, bytes.Select((b, i) => i == bytes.Length - 10 ? (byte)(b ^ 0xFF) : b).ToArray());
-        var wrong = Assert.Throws<InvalidDataException>(() => AdaptedEncoderCatalog.Resolve("damaged-test", cache, encoder.Root, encoders));
+        var wrong = Assert.Throws<InvalidDataException>(() => AdaptedEncoderCatalog.Resolve("damaged-test", cache, encoders));
         Assert.Contains("expected 0000", wrong.Message, StringComparison.Ordinal);
     }
 

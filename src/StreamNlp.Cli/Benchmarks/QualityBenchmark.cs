@@ -9,6 +9,7 @@ using StreamNlp.Models.Encoders;
 using StreamNlp.Models.Inference;
 using StreamNlp.Models.Registry;
 using StreamNlp.Models.Runtime;
+using StreamNlp.Models.Segmentation;
 using StreamNlp.Training.Data;
 using StreamNlp.Training.Evaluation;
 
@@ -39,16 +40,17 @@ internal static class QualityBenchmark
         var json = new Option<bool>("--json") { Description = "End with one JSON line holding every figure." };
         var maxTokens = new Option<int>("--max-tokens") { DefaultValueFactory = _ => 256 };
         var encoder = Commands.CommonOptions.Encoder();
+        var segmentation = Commands.CommonOptions.Segmentation();
         var command = new Command("quality", "Score the serving models on every shared dev set, in-domain and out-of-domain side by side (SST-2 unseen and long rows, review domains, NER per type and lower-cased).")
         {
-            data, models, precision, json, maxTokens, encoder,
+            data, models, precision, json, maxTokens, encoder, segmentation,
         };
         command.SetAction((parse, ct) => CommandRunner.Guard(() => Task.FromResult(Run(
-            parse.GetValue(data)!, parse.GetValue(models), parse.GetValue(precision), parse.GetValue(json), parse.GetValue(maxTokens), parse.GetValue(encoder)!, ct))));
+            parse.GetValue(data)!, parse.GetValue(models), parse.GetValue(precision), parse.GetValue(json), parse.GetValue(maxTokens), parse.GetValue(encoder)!, parse.GetValue(segmentation), ct))));
         return command;
     }
 
-    private static int Run(string root, string? models, EncoderPrecision precision, bool json, int maxTokens, string encoder, CancellationToken ct)
+    private static int Run(string root, string? models, EncoderPrecision precision, bool json, int maxTokens, string encoder, TextSegmentation segmentation, CancellationToken ct)
     {
         string Path_(params string[] parts)
         {
@@ -57,9 +59,9 @@ internal static class QualityBenchmark
         }
 
         var registry = ConfiguredRegistry.Open(new ModelOptions { Directory = models });
-        using var bundle = ModelBundle.Load(registry, new EncoderCache(EncoderCache.DefaultDirectory), new InferenceSettings(Precision: precision) { Encoder = encoder }, NullLogger.Instance);
+        using var bundle = ModelBundle.Load(registry, new EncoderCache(EncoderCache.DefaultDirectory), new InferenceSettings(Precision: precision) { Encoder = encoder, Segmentation = segmentation }, NullLogger.Instance);
         Console.WriteLine(
-            $"models: {registry.Root} ({string.Join(", ", bundle.Heads.Select(h => $"{h.Key.ToName()} {h.Value.Version} ({StreamNlp.Training.HeadFamilies.HeadFamilyCatalog.Default.Describe(h.Value.Manifest)})"))}); " +
+            $"segmentation {segmentation}; models: {registry.Root} ({string.Join(", ", bundle.Heads.Select(h => $"{h.Key.ToName()} {h.Value.Version} ({StreamNlp.Training.HeadFamilies.HeadFamilyCatalog.Default.Describe(h.Value.Manifest)})"))}); " +
             $"encoder {bundle.Encoder.Files.Descriptor.Version}, {bundle.Provider}");
         var rows = new List<QualityFigure>();
 

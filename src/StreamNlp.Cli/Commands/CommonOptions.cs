@@ -47,6 +47,13 @@ internal static class CommonOptions
         DefaultValueFactory = _ => StreamNlp.Models.Encoders.EncoderNames.Default,
     };
 
+    /// <summary><c>--segmentation</c>: as <c>StreamNlp:Models:Segmentation</c>, Sentences (default) or None.</summary>
+    public static Option<StreamNlp.Models.Segmentation.TextSegmentation> Segmentation() => new("--segmentation")
+    {
+        Description = "How a text is cut into encoder sequences, as StreamNlp:Models:Segmentation: Sentences (each sentence scored, the text's labels combined; default) or None (the whole text as one sequence).",
+        DefaultValueFactory = _ => new StreamNlp.Models.Configuration.ModelOptions().Segmentation,
+    };
+
     /// <summary>The fp32 SHA-256 heads trained on encoder <paramref name="name"/> record.</summary>
     public static string EncoderSha256(string name)
     {

@@ -7,6 +7,7 @@ using StreamNlp.Models.Encoders;
 using StreamNlp.Models.Inference;
 using StreamNlp.Models.Registry;
 using StreamNlp.Models.Runtime;
+using StreamNlp.Models.Segmentation;
 using StreamNlp.Training.Data;
 using StreamNlp.Training.Evaluation;
 
@@ -31,7 +32,8 @@ internal static class EvalCommand
             DefaultValueFactory = _ => new ModelOptions().Precision,
         };
         var encoder = CommonOptions.Encoder();
-        var command = new Command("eval", "Score the current model of a task on labelled data.") { task, data, models, json, maxTokens, precision, encoder };
+        var segmentation = CommonOptions.Segmentation();
+        var command = new Command("eval", "Score the current model of a task on labelled data.") { task, data, models, json, maxTokens, precision, encoder, segmentation };
         command.SetAction((parse, ct) => CommandRunner.Guard(() =>
         {
             if (!NlpTaskNames.TryParse(parse.GetValue(task), out var nlpTask))
@@ -45,19 +47,19 @@ internal static class EvalCommand
                 throw new CliException($"Data file not found: {file}");
             }
 
-            return Task.FromResult(Evaluate(nlpTask, file, parse.GetValue(models), parse.GetValue(json), parse.GetValue(maxTokens), parse.GetValue(precision), parse.GetValue(encoder)!));
+            return Task.FromResult(Evaluate(nlpTask, file, parse.GetValue(models), parse.GetValue(json), parse.GetValue(maxTokens), parse.GetValue(precision), parse.GetValue(encoder)!, parse.GetValue(segmentation)));
         }));
         return command;
     }
 
-    private static int Evaluate(NlpTask task, string file, string? models, bool json, int maxTokens, EncoderPrecision precision, string encoderName)
+    private static int Evaluate(NlpTask task, string file, string? models, bool json, int maxTokens, EncoderPrecision precision, string encoderName, TextSegmentation segmentation)
     {
         var registry = ConfiguredRegistry.Open(new ModelOptions { Directory = models });
         using var bundle = ModelBundle.Load(
-            registry, new EncoderCache(EncoderCache.DefaultDirectory), new InferenceSettings(Precision: precision) { Encoder = encoderName }, NullLogger.Instance, [task]);
+            registry, new EncoderCache(EncoderCache.DefaultDirectory), new InferenceSettings(Precision: precision) { Encoder = encoderName, Segmentation = segmentation }, NullLogger.Instance, [task]);
         var head = bundle.Heads[task];
         var encoder = bundle.Encoder.Files.Descriptor.Version;
-        Console.Error.WriteLine($"evaluating {task.ToName()} {head.Version} from {registry.Root} on {file} (encoder {encoder}, {bundle.Provider})");
+        Console.Error.WriteLine($"evaluating {task.ToName()} {head.Version} from {registry.Root} on {file} (encoder {encoder}, {bundle.Provider}, segmentation {segmentation})");
         var progress = new ConsoleProgressBar();
         Training.Reports.HeadEvaluation evaluation;
         int examples;

@@ -8,13 +8,15 @@ using StreamNlp.Models.Heads;
 using StreamNlp.Models.Ner;
 using StreamNlp.Models.Registry;
 using StreamNlp.Models.Runtime;
+using StreamNlp.Models.Segmentation;
 using StreamNlp.Models.Tokenization;
 
 namespace StreamNlp.Models.Inference;
 
 /// <summary>
-/// The encoder, its tokenizer and the current head of each task. <see cref="Annotate"/> tokenizes a
-/// micro-batch, runs the encoder ONCE and feeds its output to every head. Not thread-safe for
+/// The encoder, its tokenizer and the current head of each task. <see cref="AnnotateSegmented"/> runs the encoder over
+/// the segments (sentences) of a micro-batch's texts, ONE encoder for every task, feeds its output to every head and
+/// combines each text's segments (<see cref="SegmentVotes"/>; entities keep their offsets in the whole text). Not thread-safe for
 /// concurrent <see cref="Annotate"/> calls on the same instance beyond what ONNX Runtime allows
 /// (sessions are safe to share; we run one batch at a time).
 /// </summary>
@@ -22,9 +24,10 @@ public sealed class ModelBundle : IDisposable
 {
     private readonly Dictionary<NlpTask, BioTagSet> _tagSets = [];
 
-    private ModelBundle(TextTokenizer tokenizer, EncoderSession encoder, IReadOnlyDictionary<NlpTask, TaskHead> heads, string provider)
+    private ModelBundle(TextTokenizer tokenizer, EncoderSession encoder, IReadOnlyDictionary<NlpTask, TaskHead> heads, string provider, TextSegmentation segmentation)
     {
         Tokenizer = tokenizer;
+        Segmenter = new TextSegmenter(tokenizer, segmentation);
         Encoder = encoder;
         Heads = heads;
         Provider = provider;
@@ -36,6 +39,9 @@ public sealed class ModelBundle : IDisposable
     }
 
     public TextTokenizer Tokenizer { get; }
+
+    /// <summary>How texts are cut into encoder sequences (<see cref="InferenceSettings.Segmentation"/>).</summary>
+    public TextSegmenter Segmenter { get; }
 
     public EncoderSession Encoder { get; }
 
@@ -95,7 +101,7 @@ public sealed class ModelBundle : IDisposable
             throw;
         }
 
-        var bundle = new ModelBundle(tokenizer, encoder, heads, sessions.ActiveProvider);
+        var bundle = new ModelBundle(tokenizer, encoder, heads, sessions.ActiveProvider, settings.Segmentation);
         ModelsLog.BundleLoaded(logger, files.Descriptor.Version, bundle.Provider, registry.Root,
             string.Join(", ", heads.Select(h => $"{h.Key.ToName()}={h.Value.Version}{(h.Value.Quantization is { } q ? $" (int8: {q})" : string.Empty)}")));
         return bundle;
@@ -109,7 +115,7 @@ public sealed class ModelBundle : IDisposable
     {
         var heads = Heads.ToDictionary();
         heads[head.Task] = head;
-        return new ModelBundle(Tokenizer, Encoder, heads, Provider);
+        return new ModelBundle(Tokenizer, Encoder, heads, Provider, Segmenter.Mode);
     }
 
     /// <summary>Loads one version of a task's head from a registry, checked against its manifest and this encoder.</summary>
@@ -125,57 +131,92 @@ public sealed class ModelBundle : IDisposable
     /// <summary>Tokenizes with the given token limit.</summary>
     public TokenizedText Tokenize(string text, int maxTokens) => Tokenizer.Tokenize(text, maxTokens);
 
-    /// <summary>Runs one encoder pass over the batch and every head on its output.</summary>
-    public IReadOnlyList<TextAnnotation> Annotate(IReadOnlyList<TokenizedText> texts, RunOptions? runOptions = null)
+    /// <summary>Cuts a text into its encoder sequences within the token budget (<see cref="Segmenter"/>).</summary>
+    public SegmentedText Segment(string text, int maxTokens) => Segmenter.Segment(text, maxTokens);
+
+    /// <summary>Runs one encoder pass over the batch, each text as one sequence, and every head on its output.</summary>
+    public IReadOnlyList<TextAnnotation> Annotate(IReadOnlyList<TokenizedText> texts, RunOptions? runOptions = null) =>
+        AnnotateSegmented([.. texts.Select(SegmentedText.Whole)], runOptions).Annotations;
+
+    /// <summary>
+    /// Runs the encoder over every segment of the batch and every head on its output, and combines each text's segments.
+    /// The segments go in one pass, or, with <paramref name="maxPaddingWaste"/>, in passes of similar length
+    /// (<see cref="SegmentPasses"/>).
+    /// </summary>
+    public AnnotatedBatch AnnotateSegmented(IReadOnlyList<SegmentedText> texts, RunOptions? runOptions = null, double maxPaddingWaste = double.PositiveInfinity)
     {
+        ArgumentNullException.ThrowIfNull(texts);
         if (texts.Count == 0)
         {
-            return [];
+            return new AnnotatedBatch([], 0, 0);
         }
 
         using var ownedOptions = runOptions is null ? new RunOptions() : null;
         var options = runOptions ?? ownedOptions!;
-        using var encoded = Encoder.Run(texts, options, EncoderLayers);
-        var outputs = Heads.ToDictionary(h => h.Key, h => h.Value.Run(encoded, options));
+        var segments = texts.SelectMany((t, i) => t.Segments.Select(s => (Text: i, Segment: s))).ToArray();
+        var lengths = segments.Select(s => s.Segment.Tokens.Length).ToArray();
+        var passes = SegmentPasses.Plan(lengths, maxPaddingWaste);
+        var sequenceTasks = Heads.Keys.Where(t => t != NlpTask.Ner).ToArray();
+        var segmentProbabilities = sequenceTasks.ToDictionary(t => t, _ => new float[segments.Length][]);
+        var segmentEntities = new IReadOnlyList<EntityMention>[segments.Length];
+        foreach (var pass in passes)
+        {
+            using var encoded = Encoder.Run([.. pass.Select(i => segments[i].Segment.Tokens)], options, EncoderLayers);
+            var outputs = Heads.ToDictionary(h => h.Key, h => h.Value.Run(encoded, options));
+            for (var row = 0; row < pass.Length; row++)
+            {
+                var index = pass[row];
+                foreach (var task in sequenceTasks)
+                {
+                    var labels = Heads[task].Labels.Count;
+                    segmentProbabilities[task][index] = outputs[task].AsSpan(row * labels, labels).ToArray();
+                }
+
+                segmentEntities[index] = Entities(outputs, encoded, row, segments[index].Segment.Offset, texts[segments[index].Text].Text);
+            }
+        }
 
         var results = new TextAnnotation[texts.Count];
-        for (var b = 0; b < texts.Count; b++)
+        var first = 0;
+        for (var t = 0; t < texts.Count; t++)
         {
-            results[b] = new TextAnnotation(
-                SequencePrediction(NlpTask.Classification, outputs, b),
-                SequencePrediction(NlpTask.Sentiment, outputs, b),
-                Entities(outputs, encoded, b),
-                texts[b].Truncated,
-                texts[b].Length);
+            var count = texts[t].Segments.Count;
+            var range = Enumerable.Range(first, count).ToArray();
+            var tokens = range.Select(i => lengths[i]).ToArray();
+            LabelPrediction? Combined(NlpTask task) => segmentProbabilities.TryGetValue(task, out var rows)
+                ? Prediction(task, SegmentVotes.Combine(task, [.. range.Select(i => rows[i])], tokens, Heads[task].Labels.Count))
+                : null;
+            results[t] = new TextAnnotation(
+                Combined(NlpTask.Classification),
+                Combined(NlpTask.Sentiment),
+                [.. range.SelectMany(i => segmentEntities[i])],
+                texts[t].Truncated,
+                texts[t].TokenCount);
+            first += count;
         }
 
-        return results;
+        return new AnnotatedBatch(results, passes.Count, SegmentPasses.PaddedTokens(lengths, passes));
     }
 
-    private LabelPrediction? SequencePrediction(NlpTask task, Dictionary<NlpTask, float[]> outputs, int row)
+    private LabelPrediction Prediction(NlpTask task, float[] probabilities)
     {
-        if (!outputs.TryGetValue(task, out var probabilities))
-        {
-            return null;
-        }
-
         var labels = Heads[task].Labels;
-        var slice = probabilities.AsSpan(row * labels.Count, labels.Count);
         var best = 0;
         var scores = new Dictionary<string, float>(labels.Count);
         for (var i = 0; i < labels.Count; i++)
         {
-            scores[labels[i]] = slice[i];
-            if (slice[i] > slice[best])
+            scores[labels[i]] = probabilities[i];
+            if (probabilities[i] > probabilities[best])
             {
                 best = i;
             }
         }
 
-        return new LabelPrediction(labels[best], slice[best], scores);
+        return new LabelPrediction(labels[best], probabilities[best], scores);
     }
 
-    private IReadOnlyList<EntityMention> Entities(Dictionary<NlpTask, float[]> outputs, EncodedBatch encoded, int row)
+    /// <summary>The entities of one encoded segment, as spans of the whole text (the segment starts at <paramref name="offset"/>).</summary>
+    private IReadOnlyList<EntityMention> Entities(Dictionary<NlpTask, float[]> outputs, EncodedBatch encoded, int row, int offset, string wholeText)
     {
         if (!outputs.TryGetValue(NlpTask.Ner, out var probabilities))
         {
@@ -213,7 +254,7 @@ public sealed class ModelBundle : IDisposable
                 score += wordProbabilities[(w * tags) + path[w]];
             }
 
-            mentions.Add(new EntityMention(text.Text[start..end], span.Type, start, end, score / span.Length));
+            mentions.Add(new EntityMention(wholeText[(offset + start)..(offset + end)], span.Type, offset + start, offset + end, score / span.Length));
         }
 
         return mentions;

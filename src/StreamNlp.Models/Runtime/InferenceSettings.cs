@@ -1,4 +1,5 @@
 using StreamNlp.Models.Encoders;
+using StreamNlp.Models.Segmentation;
 
 namespace StreamNlp.Models.Runtime;
 
@@ -20,6 +21,9 @@ public sealed record InferenceSettings(
     /// <see cref="AdaptedEncoderCatalog.ShippedDirectory"/>. Null: <see cref="EncoderNames.Default"/>.
     /// </summary>
     public string? Encoder { get; init; }
+
+    /// <summary>How a text is cut into encoder sequences: its sentences (default) or the whole text.</summary>
+    public TextSegmentation Segmentation { get; init; } = TextSegmentation.Sentences;
 
     /// <summary>Whether task heads run int8: the int8 encoder, and <see cref="QuantizeHeads"/> not turned off.</summary>
     public bool Int8Heads => Precision == EncoderPrecision.Int8 && QuantizeHeads;

@@ -55,16 +55,20 @@ public static class ModelEvaluator
         return tags;
     }
 
-    /// <summary>Annotates every text through the bundle, in length-sorted batches, and returns the annotations in input order.</summary>
+    /// <summary>
+    /// Annotates every text through the bundle as the worker does: each text cut into its segments
+    /// (<see cref="ModelBundle.Segmenter"/>), in batches of texts sorted by length, each batch's segments in passes of
+    /// similar length. Returns the annotations in input order.
+    /// </summary>
     public static TextAnnotation[] Annotate(ModelBundle bundle, IReadOnlyList<string> texts, int maxTokens, int batchSize = 64, IProgress<EncodingProgress>? progress = null)
     {
-        var tokenized = texts.Select(t => bundle.Tokenize(t, maxTokens)).ToArray();
-        var order = Enumerable.Range(0, texts.Count).OrderBy(i => tokenized[i].Length).ToArray();
+        var segmented = texts.Select(t => bundle.Segment(t, maxTokens)).ToArray();
+        var order = Enumerable.Range(0, texts.Count).OrderBy(i => segmented[i].TokenCount).ToArray();
         var results = new TextAnnotation[texts.Count];
         for (var start = 0; start < order.Length; start += batchSize)
         {
             var indices = order.AsSpan(start, Math.Min(batchSize, order.Length - start)).ToArray();
-            var annotations = bundle.Annotate([.. indices.Select(i => tokenized[i])]);
+            var annotations = bundle.AnnotateSegmented([.. indices.Select(i => segmented[i])], maxPaddingWaste: PassPaddingWaste).Annotations;
             for (var b = 0; b < indices.Length; b++)
             {
                 results[indices[b]] = annotations[b];
@@ -75,4 +79,7 @@ public static class ModelEvaluator
 
         return results;
     }
+
+    /// <summary>The worker's default <c>StreamNlp:Batching:MaxPaddingWaste</c>.</summary>
+    private const double PassPaddingWaste = 0.10;
 }

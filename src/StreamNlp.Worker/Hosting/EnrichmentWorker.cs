@@ -148,13 +148,16 @@ public sealed class EnrichmentWorker(
         var review = new ReviewRouter(kafka.ReviewTopic, reviewOptions.Value);
         var run = new BatchPolicy(batching.MaxBatchSize, TimeSpan.FromMilliseconds(batching.MaxWaitMs), batching.MaxBatchTokens);
         var grouping = batching.LengthWindow > 1 ? new LengthGrouping(run, batching.MaxPaddingWaste) : null;
-        var enricher = new BatchEnricher(models, kafka.OutputTopic, deadLetters, review, pipelines.GetPipeline(ResiliencePipelineKeys.Inference), time, logger, maxMessageBytes, grouping);
+        var enricher = new BatchEnricher(models, kafka.OutputTopic, deadLetters, review, pipelines.GetPipeline(ResiliencePipelineKeys.Inference), time, logger, maxMessageBytes, grouping)
+        {
+            SegmentPaddingWaste = batching.MaxPaddingWaste,
+        };
         var channel = Channel.CreateUnbounded<ConsumedInput>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
         // With grouping, the batcher gathers a window (count and time only); the enricher cuts it into runs.
         var window = grouping is null ? run : new BatchPolicy(Math.Max(batching.LengthWindow, batching.MaxBatchSize), run.MaxWait, int.MaxValue);
         var batcher = new MicroBatcher<ConsumedInput>(channel.Reader, window, static i => Math.Max(1, i.TokenCount), time);
         var reader = new InputReader(consumer, channel.Writer, buffer, generations, monitor, health,
-            new InputPreparation(bundle.Tokenizer, modelOptions.Value.MaxTokens, inputOptions.Value.MaxMessageBytes), logger);
+            new InputPreparation(bundle.Segmenter, modelOptions.Value.MaxTokens, inputOptions.Value.MaxMessageBytes), logger);
 
         consumer.Subscribe(kafka.EffectiveInputTopics);
         WorkerLog.Started(logger, string.Join(",", kafka.EffectiveInputTopics), kafka.GroupId, bootstrap,

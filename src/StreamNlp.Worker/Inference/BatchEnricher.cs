@@ -14,8 +14,9 @@ namespace StreamNlp.Worker.Inference;
 
 /// <summary>
 /// Inference and record writing for a window of inputs. <see cref="AnnotateAsync"/> (the inference stage)
-/// groups it by token length into encoder runs (<see cref="LengthGrouping"/>; without one, the whole window
-/// is one run) and every task head reads each run's output; <see cref="Records"/> (run by the delivery
+/// groups it by token length into runs (<see cref="LengthGrouping"/>; without one, the whole window is one run), the
+/// segments (sentences) of a run's texts go through the encoder in passes of similar length
+/// (<see cref="SegmentPasses"/>, within <see cref="SegmentPaddingWaste"/>) and every task head reads each pass's output; <see cref="Records"/> (run by the delivery
 /// stage, so JSON never holds up the encoder) writes one enriched record per input in arrival order;
 /// invalid inputs become dead letters.
 /// When a batch still fails after the inference retries, each input is tried alone so one poisonous
@@ -34,6 +35,12 @@ public sealed class BatchEnricher(
     int maxMessageBytes = DeadLetterFactory.DefaultMaxMessageBytes,
     LengthGrouping? grouping = null)
 {
+    /// <summary>
+    /// Padding waste allowed within one encoder pass over a run's segments (<c>StreamNlp:Batching:MaxPaddingWaste</c>);
+    /// infinity: each run is one pass.
+    /// </summary>
+    public double SegmentPaddingWaste { get; init; } = double.PositiveInfinity;
+
     /// <summary>Both stages at once: <see cref="AnnotateAsync"/>, then <see cref="Records"/>.</summary>
     public async Task<EnrichmentResult> EnrichAsync(IReadOnlyList<ConsumedInput> batch, CancellationToken cancellationToken) =>
         Records(await AnnotateAsync(batch, cancellationToken).ConfigureAwait(false));
@@ -51,10 +58,14 @@ public sealed class BatchEnricher(
         var annotations = new Dictionary<ConsumedInput, TextAnnotation>(ReferenceEqualityComparer.Instance);
         var failures = new Dictionary<ConsumedInput, string>(ReferenceEqualityComparer.Instance);
         var finishedAt = new Dictionary<ConsumedInput, (DateTimeOffset Now, long Timestamp)>(ReferenceEqualityComparer.Instance);
+        var passes = 0;
+        long padded = 0;
         foreach (var run in runs)
         {
             var inputs = run.Select(i => valid[i]).ToList();
-            await AnnotateRunAsync(bundle, inputs, annotations, failures, cancellationToken).ConfigureAwait(false);
+            var (runPasses, runPadded) = await AnnotateRunAsync(bundle, inputs, annotations, failures, cancellationToken).ConfigureAwait(false);
+            passes += runPasses;
+            padded += runPadded;
             var stamp = (time.GetUtcNow(), time.GetTimestamp()); // records of one encoder run share processedAt
             foreach (var input in inputs)
             {
@@ -62,7 +73,7 @@ public sealed class BatchEnricher(
             }
         }
 
-        return new AnnotatedWindow(batch, annotations, failures, finishedAt, bundle.Versions, runs.Count, LengthGrouping.PaddedTokens(lengths, runs));
+        return new AnnotatedWindow(batch, annotations, failures, finishedAt, bundle.Versions, passes, padded);
     }
 
     /// <summary>
@@ -94,36 +105,45 @@ public sealed class BatchEnricher(
     }
 
     /// <summary>
-    /// One encoder run (with the inference retries); when it still fails, each input alone, so one
-    /// poisonous text cannot take its neighbours down.
+    /// One run through the encoder (with the inference retries); when it still fails, each input alone, so one
+    /// poisonous text cannot take its neighbours down. Returns the encoder passes and padded positions it took.
     /// </summary>
-    private async Task AnnotateRunAsync(
+    private async Task<(int Passes, long PaddedTokens)> AnnotateRunAsync(
         ModelBundle bundle, List<ConsumedInput> inputs, Dictionary<ConsumedInput, TextAnnotation> annotations,
         Dictionary<ConsumedInput, string> failures, CancellationToken cancellationToken)
     {
         try
         {
             var results = await inferencePipeline.ExecuteAsync(
-                _ => ValueTask.FromResult(bundle.Annotate([.. inputs.Select(v => v.Tokens!)])), cancellationToken).ConfigureAwait(false);
+                _ => ValueTask.FromResult(bundle.AnnotateSegmented([.. inputs.Select(v => v.Segments!)], maxPaddingWaste: SegmentPaddingWaste)), cancellationToken).ConfigureAwait(false);
             for (var i = 0; i < inputs.Count; i++)
             {
-                annotations[inputs[i]] = results[i];
+                annotations[inputs[i]] = results.Annotations[i];
             }
+
+            return (results.EncoderPasses, results.PaddedTokens);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             WorkerLog.BatchInferenceFailed(logger, inputs.Count, ex);
+            var passes = 0;
+            long padded = 0;
             foreach (var input in inputs)
             {
                 try
                 {
-                    annotations[input] = bundle.Annotate([input.Tokens!])[0];
+                    var alone = bundle.AnnotateSegmented([input.Segments!], maxPaddingWaste: SegmentPaddingWaste);
+                    annotations[input] = alone.Annotations[0];
+                    passes += alone.EncoderPasses;
+                    padded += alone.PaddedTokens;
                 }
                 catch (Exception single) when (single is not OperationCanceledException)
                 {
                     failures[input] = $"{single.GetType().Name}: {single.Message}";
                 }
             }
+
+            return (passes, padded);
         }
     }
 

@@ -1,22 +1,22 @@
 using System.Diagnostics;
 using Confluent.Kafka;
 using StreamNlp.Core.Contracts;
-using StreamNlp.Models.Tokenization;
+using StreamNlp.Models.Segmentation;
 
 namespace StreamNlp.Worker.Ingestion;
 
 /// <summary>
-/// Parses and tokenizes one consumed record on the consume thread. Nothing a record holds can throw out
+/// Parses one consumed record and cuts its text into encoder sequences (segments) on the consume thread. Nothing a record holds can throw out
 /// of here: a parse or tokenizer failure becomes the record's dead-letter reason, so one bad record never
 /// stops the consume loop (and with it, its partition).
 /// </summary>
-public sealed class InputPreparation(TextTokenizer tokenizer, int maxTokens, int maxBytes)
+public sealed class InputPreparation(TextSegmenter segmenter, int maxTokens, int maxBytes)
 {
     public ConsumedInput Prepare(ConsumeResult<byte[]?, byte[]?> result, long generation)
     {
         var value = result.Message.Value;
         InputParseResult parsed;
-        TokenizedText? tokens = null;
+        SegmentedText? segments = null;
         try
         {
             parsed = InputParser.Parse(value ?? [], maxBytes);
@@ -30,7 +30,7 @@ public sealed class InputPreparation(TextTokenizer tokenizer, int maxTokens, int
         {
             try
             {
-                tokens = tokenizer.Tokenize(parsed.Text!, maxTokens);
+                segments = segmenter.Segment(parsed.Text!, maxTokens);
             }
             catch (Exception ex)
             {
@@ -46,7 +46,7 @@ public sealed class InputPreparation(TextTokenizer tokenizer, int maxTokens, int
             result.Message.Timestamp,
             Stopwatch.GetTimestamp(),
             parsed,
-            tokens,
+            segments,
             generation);
     }
 }

@@ -112,11 +112,14 @@ public sealed class EnrichmentPropertyTests(ITestOutputHelper output) : IDisposa
         using var models = new ModelBundleProvider(
             Options.Create(new ModelOptions { Directory = _registry, ExecutionProvider = ExecutionProvider.Cpu }),
             NullLogger<ModelBundleProvider>.Instance);
-        var preparation = new InputPreparation(models.Current.Tokenizer, MaxTokens, MaxInputBytes);
+        var preparation = new InputPreparation(models.Current.Segmenter, MaxTokens, MaxInputBytes);
         var deadLetters = new DeadLetterFactory(DeadLetterTopic, TimeProvider.System);
         var review = new ReviewRouter(ReviewTopic, new ReviewOptions { Classification = 0.8, Sentiment = 0.8, Ner = 0.8 });
         var enricher = new BatchEnricher(models, OutputTopic, deadLetters, review, ResiliencePipeline.Empty, TimeProvider.System, NullLogger.Instance,
-            DeadLetterFactory.DefaultMaxMessageBytes, new LengthGrouping(new BatchPolicy(8, TimeSpan.Zero, 8192), 0.10)); // several encoder runs per batch
+            DeadLetterFactory.DefaultMaxMessageBytes, new LengthGrouping(new BatchPolicy(8, TimeSpan.Zero, 8192), 0.10)) // several encoder runs per batch
+        {
+            SegmentPaddingWaste = 0.10, // and several passes per run over their sentences
+        };
         var tally = new Tally();
         long offset = 0;
 
@@ -209,7 +212,7 @@ public sealed class EnrichmentPropertyTests(ITestOutputHelper output) : IDisposa
         Assert.Equal(input.Parsed.Text, text);
         Assert.Equal(input.Parsed.Id ?? input.Source.ToString(), root.GetProperty("id").GetString());
         Assert.Equal(input.Coordinates.Offset.Value, root.GetProperty("source").GetProperty("offset").GetInt64());
-        Assert.Equal(input.Tokens!.Truncated, root.GetProperty("truncated").GetBoolean());
+        Assert.Equal(input.Segments!.Truncated, root.GetProperty("truncated").GetBoolean());
         foreach (var entity in root.GetProperty("entities").EnumerateArray())
         {
             var start = entity.GetProperty("start").GetInt32();

@@ -8,6 +8,8 @@ using Microsoft.Extensions.DependencyInjection;
 using StreamNlp.Cli.Commands;
 using StreamNlp.Kafka.Embedded;
 using StreamNlp.Kafka.Configuration;
+using StreamNlp.Kafka.Topics;
+using Microsoft.Extensions.Logging.Abstractions;
 using StreamNlp.Models.Configuration;
 using StreamNlp.Worker.Configuration;
 
@@ -15,9 +17,10 @@ namespace StreamNlp.Cli.Benchmarks;
 
 /// <summary>
 /// <c>streamnlp bench soak</c>: the worker under steady load for a long time, on real text, through the
-/// embedded broker, with the process's resident set sampled every few seconds. It prints a line per sample
-/// and says whether RSS stayed flat (within 10%) after warm-up. The output topic is drained as it fills, so
-/// the embedded broker's per-partition retention (5 MiB) keeps its own memory bounded.
+/// embedded broker, with the worker's resident set sampled every few seconds. It prints a line per sample
+/// and says whether RSS stayed flat (within 10%) after warm-up. By default the worker is a process of its own
+/// (<see cref="SoakWorkerProcess"/>, <c>streamnlp run</c>), so its RSS excludes the embedded broker, which keeps up to
+/// 5 MiB of messages per partition; <c>--in-process</c> runs it inside the bench and samples the whole process.
 /// </summary>
 internal static class SoakBenchmark
 {
@@ -28,16 +31,17 @@ internal static class SoakBenchmark
         var data = new Option<string?>("--data") { Description = "JSONL with a \"text\" field. Default: the shipped news sample." };
         var every = new Option<double>("--sample-seconds") { Description = "Seconds between RSS samples.", DefaultValueFactory = _ => 10 };
         var json = new Option<bool>("--json") { Description = "Also print the summary as one JSON line on stdout." };
+        var inProcess = new Option<bool>("--in-process") { Description = "Run the worker inside the bench process and sample the whole process (broker and clients included) instead of a worker process of its own." };
         var command = new Command("soak", "Steady load for N minutes; RSS over time and whether it stays flat (within 10%) after warm-up.")
         {
-            minutes, rate, data, every, json,
+            minutes, rate, data, every, json, inProcess,
         };
         command.SetAction((parse, ct) => CommandRunner.Guard(() => RunAsync(
-            parse.GetValue(minutes), parse.GetValue(rate), parse.GetValue(data), parse.GetValue(every), parse.GetValue(json), ct)));
+            parse.GetValue(minutes), parse.GetValue(rate), parse.GetValue(data), parse.GetValue(every), parse.GetValue(json), parse.GetValue(inProcess), ct)));
         return command;
     }
 
-    private static async Task<int> RunAsync(double minutes, double rate, string? dataPath, double sampleSeconds, bool json, CancellationToken ct)
+    private static async Task<int> RunAsync(double minutes, double rate, string? dataPath, double sampleSeconds, bool json, bool inProcess, CancellationToken ct)
     {
         if (minutes is <= 0 or > 24 * 60 || double.IsNaN(minutes))
         {
@@ -57,9 +61,20 @@ internal static class SoakBenchmark
         var texts = BenchTextFile.Load(dataPath ?? BenchTextFile.DefaultPath);
         var root = Path.Combine(Path.GetTempPath(), $"streamnlp-soak-{Guid.NewGuid():N}");
         using var embedded = EmbeddedKafkaCluster.Start();
-        using var host = EnrichBenchmark.BuildHost(embedded, root, 64, new WorkerBatchLog());
-        await host.StartAsync(ct).ConfigureAwait(false);
-        var kafka = host.Services.GetRequiredService<IOptions<KafkaOptions>>().Value;
+        using var host = inProcess ? EnrichBenchmark.BuildHost(embedded, root, 64, new WorkerBatchLog()) : null;
+        KafkaOptions kafka;
+        if (host is not null)
+        {
+            await host.StartAsync(ct).ConfigureAwait(false);
+            kafka = host.Services.GetRequiredService<IOptions<KafkaOptions>>().Value;
+        }
+        else
+        {
+            kafka = new KafkaOptions { InputTopics = ["nlp.input"] }; // `run`'s defaults (appsettings.json)
+            await TopicProvisioner.EnsureTopicsAsync(kafka, ServiceTopics.Enrichment(kafka), embedded, NullLogger.Instance, ct).ConfigureAwait(false);
+        }
+
+        using var worker = host is null ? SoakWorkerProcess.Start(embedded.BootstrapServers, root) : null;
         var input = kafka.EffectiveInputTopics[0];
         var duration = TimeSpan.FromMinutes(minutes);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -106,7 +121,9 @@ internal static class SoakBenchmark
 
         var samples = new List<RssSample>();
         var started = Stopwatch.StartNew();
-        await Console.Error.WriteLineAsync($"soak: {minutes:0.#} min at {rate:0.#} records/s offered, RSS every {sampleSeconds:0.#} s").ConfigureAwait(false);
+        await Console.Error.WriteLineAsync(worker is null
+            ? $"soak: {minutes:0.#} min at {rate:0.#} records/s offered, RSS of this process (worker, embedded broker, clients) every {sampleSeconds:0.#} s"
+            : $"soak: {minutes:0.#} min at {rate:0.#} records/s offered, RSS of the worker process {worker.Id} (streamnlp run --no-retrainer) every {sampleSeconds:0.#} s").ConfigureAwait(false);
         try
         {
             while (started.Elapsed < duration)
@@ -114,17 +131,24 @@ internal static class SoakBenchmark
                 var wait = TimeSpan.FromSeconds(sampleSeconds);
                 await Task.Delay(wait < duration - started.Elapsed ? wait : duration - started.Elapsed, ct).ConfigureAwait(false);
                 using var process = Process.GetCurrentProcess();
-                var sample = new RssSample(started.Elapsed.TotalSeconds, Interlocked.Read(ref enriched), process.WorkingSet64, GC.GetTotalMemory(false));
+                var sample = worker is null
+                    ? new RssSample(started.Elapsed.TotalSeconds, Interlocked.Read(ref enriched), process.WorkingSet64, GC.GetTotalMemory(false))
+                    : new RssSample(started.Elapsed.TotalSeconds, Interlocked.Read(ref enriched), worker.ResidentBytes(), ManagedBytes: -1) { BenchRssBytes = process.WorkingSet64 };
                 samples.Add(sample);
-                await Console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                    $"t={sample.Seconds,6:0} s  enriched={sample.Enriched,7}  rss={Mib(sample.RssBytes),6:0.0} MiB  managed={Mib(sample.ManagedBytes),6:0.0} MiB")).ConfigureAwait(false);
+                var line = worker is null
+                    ? string.Create(CultureInfo.InvariantCulture, $"t={sample.Seconds,6:0} s  enriched={sample.Enriched,7}  rss={Mib(sample.RssBytes),6:0.0} MiB  managed={Mib(sample.ManagedBytes),6:0.0} MiB")
+                    : string.Create(CultureInfo.InvariantCulture, $"t={sample.Seconds,6:0} s  enriched={sample.Enriched,7}  worker rss={Mib(sample.RssBytes),6:0.0} MiB  bench (broker, clients) rss={Mib(sample.BenchRssBytes),6:0.0} MiB");
+                await Console.Error.WriteLineAsync(line).ConfigureAwait(false);
             }
         }
         finally
         {
             await stop.CancelAsync().ConfigureAwait(false);
             await Task.WhenAll(drain, produce.ContinueWith(_ => { }, TaskScheduler.Default)).ConfigureAwait(false);
-            await host.StopAsync(CancellationToken.None).ConfigureAwait(false);
+            if (host is not null)
+            {
+                await host.StopAsync(CancellationToken.None).ConfigureAwait(false);
+            }
         }
 
         var trend = RssTrend.Of(samples);
@@ -146,6 +170,7 @@ internal static class SoakBenchmark
             Console.WriteLine(JsonSerializer.Serialize(new
             {
                 minutes,
+                workerProcess = worker is not null,
                 offeredPerSecond = rate,
                 enriched = processed,
                 enrichedPerSecond = throughput,
@@ -154,7 +179,7 @@ internal static class SoakBenchmark
                 rssMaxBytes = trend?.MaxBytes,
                 rssSpread = trend?.Spread,
                 flat = trend?.IsFlat,
-                samples = samples.Select(s => new { seconds = s.Seconds, enriched = s.Enriched, rssBytes = s.RssBytes, managedBytes = s.ManagedBytes }),
+                samples = samples.Select(s => new { seconds = s.Seconds, enriched = s.Enriched, rssBytes = s.RssBytes, managedBytes = s.ManagedBytes, benchRssBytes = s.BenchRssBytes }),
             }));
         }
 

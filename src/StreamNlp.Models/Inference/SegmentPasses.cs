@@ -17,11 +17,20 @@ public static class SegmentPasses
             return [];
         }
 
-        if (double.IsPositiveInfinity(maxPaddingWaste))
-        {
-            return [[.. Enumerable.Range(0, lengths.Count)]];
-        }
+        return double.IsPositiveInfinity(maxPaddingWaste)
+            ? [[.. Enumerable.Range(0, lengths.Count)]]
+            : Plan(lengths, maxPaddingWaste, static (_, _, _) => true);
+    }
 
+    /// <summary>
+    /// The greedy cut shared with the worker's runs of records (<c>LengthGrouping</c>): items sorted by length (ties in
+    /// input order); a group closes when <paramref name="admits"/>(count, longest, next length) refuses the next item or
+    /// it would push the padding waste above <paramref name="maxPaddingWaste"/>.
+    /// </summary>
+    public static IReadOnlyList<int[]> Plan(IReadOnlyList<int> lengths, double maxPaddingWaste, Func<int, int, int, bool> admits)
+    {
+        ArgumentNullException.ThrowIfNull(lengths);
+        ArgumentNullException.ThrowIfNull(admits);
         var passes = new List<int[]>();
         var current = new List<int>();
         long real = 0;
@@ -32,7 +41,7 @@ public static class SegmentPasses
             if (current.Count > 0)
             {
                 var padded = (long)(current.Count + 1) * Math.Max(longest, length);
-                if ((padded / (double)(real + length)) - 1 > maxPaddingWaste)
+                if (!admits(current.Count, longest, length) || (padded / (double)(real + length)) - 1 > maxPaddingWaste)
                 {
                     passes.Add([.. current]);
                     current.Clear();
@@ -46,7 +55,11 @@ public static class SegmentPasses
             longest = Math.Max(longest, length);
         }
 
-        passes.Add([.. current]);
+        if (current.Count > 0)
+        {
+            passes.Add([.. current]);
+        }
+
         return passes;
     }
 

@@ -1,3 +1,5 @@
+using StreamNlp.Models.Inference;
+
 namespace StreamNlp.Worker.Batching;
 
 /// <summary>
@@ -12,43 +14,8 @@ namespace StreamNlp.Worker.Batching;
 public sealed record LengthGrouping(BatchPolicy Run, double MaxPaddingWaste)
 {
     /// <summary>Indices into <paramref name="lengths"/>, one array per encoder run, shortest run first.</summary>
-    public IReadOnlyList<int[]> Plan(IReadOnlyList<int> lengths)
-    {
-        var order = Enumerable.Range(0, lengths.Count).OrderBy(i => lengths[i]).ThenBy(i => i);
-        var runs = new List<int[]>();
-        var current = new List<int>();
-        long real = 0;
-        var longest = 0;
-        foreach (var index in order)
-        {
-            var length = Math.Max(1, lengths[index]);
-            if (current.Count > 0)
-            {
-                var padded = (long)(current.Count + 1) * Math.Max(longest, length);
-                var waste = (padded / (double)(real + length)) - 1;
-                if (!Run.Admits(current.Count, longest, length) || waste > MaxPaddingWaste)
-                {
-                    runs.Add([.. current]);
-                    current.Clear();
-                    real = 0;
-                    longest = 0;
-                }
-            }
-
-            current.Add(index);
-            real += length;
-            longest = Math.Max(longest, length);
-        }
-
-        if (current.Count > 0)
-        {
-            runs.Add([.. current]);
-        }
-
-        return runs;
-    }
+    public IReadOnlyList<int[]> Plan(IReadOnlyList<int> lengths) => SegmentPasses.Plan(lengths, MaxPaddingWaste, Run.Admits);
 
     /// <summary>Padded tokens of these runs (records × longest, per run).</summary>
-    public static long PaddedTokens(IReadOnlyList<int> lengths, IEnumerable<int[]> runs) =>
-        runs.Sum(run => (long)run.Length * run.Max(i => Math.Max(1, lengths[i])));
+    public static long PaddedTokens(IReadOnlyList<int> lengths, IEnumerable<int[]> runs) => SegmentPasses.PaddedTokens(lengths, runs);
 }

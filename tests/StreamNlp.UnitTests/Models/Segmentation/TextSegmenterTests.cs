@@ -1,18 +1,13 @@
 using StreamNlp.Models.Encoders;
 using StreamNlp.Models.Segmentation;
 using StreamNlp.Models.Tokenization;
+using StreamNlp.UnitTests.Models.Tokenization;
 
 namespace StreamNlp.UnitTests.Models.Segmentation;
 
 public sealed class TextSegmenterTests
 {
-    private static readonly Lazy<TextTokenizer> Shared = new(() =>
-    {
-        var files = new EncoderCache(EncoderCache.DefaultDirectory).Ensure(EncoderDescriptor.MiniLmL6V2);
-        return new TextTokenizer(files.VocabularyPath, files.Descriptor.Uncased);
-    });
-
-    private static TextSegmenter Sentences => new(Shared.Value, TextSegmentation.Sentences);
+    private static TextSegmenter Sentences => new(SharedTokenizer.Instance, TextSegmentation.Sentences);
 
     private const string Review = "The seats were cramped. Staff at the gate in Frankfurt were rude! Still, the flight was on time.";
 
@@ -22,7 +17,7 @@ public sealed class TextSegmenterTests
         const string text = "Barack Obama visited Paris on Monday.";
 
         var sentences = Sentences.Segment(text, 256);
-        var whole = new TextSegmenter(Shared.Value, TextSegmentation.None).Segment(text, 256);
+        var whole = new TextSegmenter(SharedTokenizer.Instance, TextSegmentation.None).Segment(text, 256);
 
         var segment = Assert.Single(sentences.Segments);
         Assert.Equal(0, segment.Offset);

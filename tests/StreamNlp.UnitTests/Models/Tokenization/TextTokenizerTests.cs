@@ -5,13 +5,7 @@ namespace StreamNlp.UnitTests.Models.Tokenization;
 
 public sealed class TextTokenizerTests
 {
-    private static readonly Lazy<TextTokenizer> Shared = new(() =>
-    {
-        var files = new EncoderCache(EncoderCache.DefaultDirectory).Ensure(EncoderDescriptor.MiniLmL6V2);
-        return new TextTokenizer(files.VocabularyPath, files.Descriptor.Uncased);
-    });
-
-    private static TextTokenizer Tokenizer => Shared.Value;
+    private static TextTokenizer Tokenizer => SharedTokenizer.Instance;
 
     [Theory]
     [InlineData("Barack Obama visited Paris on Monday.")]

@@ -2,6 +2,7 @@ using StreamNlp.Core.Contracts.Feedback;
 using StreamNlp.Models.Encoders;
 using StreamNlp.Models.Ner;
 using StreamNlp.Models.Tokenization;
+using StreamNlp.UnitTests.Models.Tokenization;
 using StreamNlp.Retrainer.Challengers.Ner;
 using StreamNlp.Training.Data;
 
@@ -9,13 +10,7 @@ namespace StreamNlp.UnitTests.Retrainer.Challengers;
 
 public sealed class NerFeedbackConversionTests
 {
-    private static readonly Lazy<TextTokenizer> Shared = new(() =>
-    {
-        var files = new EncoderCache(EncoderCache.DefaultDirectory).Ensure(EncoderDescriptor.MiniLmL6V2);
-        return new TextTokenizer(files.VocabularyPath, files.Descriptor.Uncased);
-    });
-
-    private static TextTokenizer Tokenizer => Shared.Value;
+    private static TextTokenizer Tokenizer => SharedTokenizer.Instance;
 
     private static FeedbackEntity Entity(string text, string mention, string label)
     {

@@ -1,0 +1,64 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using StreamNlp.Models.Configuration;
+using StreamNlp.Models.Segmentation;
+using StreamNlp.Worker.Hosting;
+
+namespace StreamNlp.UnitTests.Models.Configuration;
+
+/// <summary><c>StreamNlp:Models:Segmentation</c> as the host binds and validates it, and where it goes.</summary>
+public sealed class ModelOptionsSegmentationTests
+{
+    [Fact]
+    public void Default_IsSentences_AndReachesTheInferenceSettings()
+    {
+        var options = Resolve(null);
+
+        Assert.Equal(TextSegmentation.Sentences, options.Segmentation);
+        Assert.Equal(TextSegmentation.Sentences, options.ToInferenceSettings().Segmentation);
+    }
+
+    [Theory]
+    [InlineData("None", TextSegmentation.None)]
+    [InlineData("sentences", TextSegmentation.Sentences)]
+    public void Bind_KnownValue_IsAccepted(string value, TextSegmentation expected)
+    {
+        var options = Resolve(value);
+
+        Assert.Equal(expected, options.Segmentation);
+        Assert.Equal(expected, options.ToInferenceSettings().Segmentation);
+    }
+
+    [Fact]
+    public void Bind_UnknownName_FailsNamingTheSetting()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => Resolve("Paragraphs"));
+
+        Assert.Contains("StreamNlp:Models:Segmentation", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_UndefinedNumber_FailsNamingTheSetting()
+    {
+        var error = Assert.Throws<OptionsValidationException>(() => Resolve("5"));
+
+        Assert.Contains("StreamNlp:Models:Segmentation must be Sentences or None", string.Join(" ", error.Failures), StringComparison.Ordinal);
+    }
+
+    private static ModelOptions Resolve(string? segmentation)
+    {
+        var values = new Dictionary<string, string?>();
+        if (segmentation is not null)
+        {
+            values[$"{ModelOptions.Section}:Segmentation"] = segmentation;
+        }
+
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
+        using var services = new ServiceCollection()
+            .AddSingleton<IConfiguration>(configuration)
+            .AddStreamNlpOptions()
+            .BuildServiceProvider();
+        return services.GetRequiredService<IOptions<ModelOptions>>().Value;
+    }
+}

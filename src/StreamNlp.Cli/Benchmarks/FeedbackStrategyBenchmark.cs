@@ -8,6 +8,7 @@ using StreamNlp.Models.Encoders;
 using StreamNlp.Models.Heads;
 using StreamNlp.Models.Registry;
 using StreamNlp.Models.Runtime;
+using StreamNlp.Models.Segmentation;
 using StreamNlp.Models.Tokenization;
 using StreamNlp.Retrainer.Challengers;
 using StreamNlp.Retrainer.Challengers.Strategies;
@@ -46,17 +47,18 @@ internal static class FeedbackStrategyBenchmark
         var l2 = new Option<double>("--adapter-l2") { DefaultValueFactory = _ => new RetrainerOptions().AdapterL2 };
         var testRows = new Option<int>("--test-rows") { Description = "Rows of each review split to score (0: all).", DefaultValueFactory = _ => 0 };
         var split = new Option<string>("--eval-split") { Description = "Review split to score on: test, or dev (for choosing settings).", DefaultValueFactory = _ => "test" };
+        var keep = new Option<string?>("--keep") { Description = "Keep each round's registry (champion and challenger) under this folder, as <round>-<strategy>/, to serve or evaluate the challenger (streamnlp models promote, streamnlp eval)." };
         var command = new Command("strategies", "Compare retraining strategies: feedback from one review domain, scored in that domain, in the other domains and on SST-2 dev.")
         {
-            data, task, labels, strategies, domains, seed, share, l2, testRows, split,
+            data, task, labels, strategies, domains, seed, share, l2, testRows, split, keep,
         };
         command.SetAction((parse, ct) => CommandRunner.Guard(() => Task.FromResult(Run(
             parse.GetValue(data)!, NlpTaskNames.TryParse(parse.GetValue(task), out var parsedTask) ? parsedTask : throw new CliException($"--task '{parse.GetValue(task)}' is not one of classification, sentiment, ner."), parse.GetValue(labels), parse.GetValue(strategies)!, parse.GetValue(domains)!, parse.GetValue(seed),
-            parse.GetValue(share), parse.GetValue(l2), parse.GetValue(testRows), parse.GetValue(split)!, ct))));
+            parse.GetValue(share), parse.GetValue(l2), parse.GetValue(testRows), parse.GetValue(split)!, parse.GetValue(keep), ct))));
         return command;
     }
 
-    private static int Run(string dataRoot, NlpTask task, int labelCount, string strategyList, string domainList, int seed, double share, double l2, int testRows, string split, CancellationToken ct)
+    private static int Run(string dataRoot, NlpTask task, int labelCount, string strategyList, string domainList, int seed, double share, double l2, int testRows, string split, string? keep, CancellationToken ct)
     {
         var strategies = strategyList.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(s => Enum.TryParse<RetrainStrategy>(s, ignoreCase: true, out var parsed) ? parsed : throw new CliException($"--strategies: unknown strategy '{s}' (adapter, weighted, replay)."))
@@ -92,8 +94,10 @@ internal static class FeedbackStrategyBenchmark
             Check(file);
             var rows = LabeledTextReader.Read(file);
             rows = testRows > 0 && name.Contains("reviews", StringComparison.Ordinal) ? [.. rows.Take(testRows)] : rows;
-            var states = features.TokenStates([.. rows.Select(r => r.Text)], progress, $"encode {name}", championLayers);
-            evaluation.Add((name, head => Accuracy(head, rows, states)));
+            // As the worker reads them: each text's sentences, combined.
+            var sentences = FeedbackSentences.Of([.. rows.Select(r => r.Text)], new TextSegmenter(tokenizer, inference.Segmentation), features.MaxTokens);
+            var states = features.TokenStates(sentences.Sentences, progress, $"encode {name}", championLayers);
+            evaluation.Add((name, head => Accuracy(head, rows, sentences, states)));
         }
 
         switch (task)
@@ -168,12 +172,22 @@ internal static class FeedbackStrategyBenchmark
                         $"| {roundName} | {strategy.ToString().ToLowerInvariant()} | {result.Run.Decision} | {seconds:0.0} | {string.Join(" | ", cells)} |"));
                     Console.Error.WriteLine($"  {roundName}/{strategy}: {result.Decision.Reason}; champion {Format(result.Run.Champion)}; challenger {Format(result.Run.Challenger)}");
                     Console.Error.Write(File.ReadAllText(Path.Combine(registry.VersionDirectory(task, result.Challenger.Version), "report.txt")));
+                    if (keep is not null)
+                    {
+                        var kept = Path.Combine(keep, $"{string.Concat(roundName.Split(Path.GetInvalidFileNameChars().Append(' ').ToArray()))}-{strategy.ToString().ToLowerInvariant()}");
+                        Directory.CreateDirectory(keep);
+                        Directory.Move(root, kept);
+                        Console.Error.WriteLine($"  kept in {kept}: champion {result.ChampionVersion}, challenger {result.Challenger.Version} (streamnlp models promote --models {kept} --task {task.ToName()} --version {result.Challenger.Version})");
+                    }
                 }
                 finally
                 {
                     try
                     {
-                        Directory.Delete(root, recursive: true);
+                        if (Directory.Exists(root))
+                        {
+                            Directory.Delete(root, recursive: true);
+                        }
                     }
                     catch (IOException)
                     {
@@ -189,9 +203,10 @@ internal static class FeedbackStrategyBenchmark
     private static string Format(IReadOnlyDictionary<string, double> metrics) =>
         string.Join(" ", metrics.Select(m => string.Create(CultureInfo.InvariantCulture, $"{m.Key}={m.Value:0.000}")));
 
-    private static double Accuracy(TaskHead head, IReadOnlyList<LabeledText> rows, TokenStates states)
+    private static double Accuracy(TaskHead head, IReadOnlyList<LabeledText> rows, FeedbackSentences sentences, TokenStates states)
     {
-        var predicted = HeadScoring.PredictLabels(head, states);
-        return rows.Select((r, i) => predicted[i] == r.Label).Count(c => c) / (double)Math.Max(1, rows.Count);
+        var labels = head.Labels.Count;
+        var probabilities = sentences.Combine(head.Task, HeadScoring.Probabilities(head, states), labels);
+        return rows.Select((r, i) => head.Labels[System.Numerics.Tensors.TensorPrimitives.IndexOfMax(probabilities.AsSpan(i * labels, labels))] == r.Label).Count(c => c) / (double)Math.Max(1, rows.Count);
     }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Numerics.Tensors;
 using System.Security.Cryptography;
 using System.Text;
 using StreamNlp.Core.Tasks;
@@ -6,6 +7,7 @@ using StreamNlp.Models.Encoders;
 using StreamNlp.Models.Heads;
 using StreamNlp.Models.Registry;
 using StreamNlp.Models.Runtime;
+using StreamNlp.Models.Segmentation;
 using StreamNlp.Retrainer.Challengers.Strategies;
 using StreamNlp.Training.Replay;
 using StreamNlp.Retrainer.Configuration;
@@ -95,13 +97,14 @@ public sealed class ChallengeRunner(
         // out-of-fold predictions over all the feedback instead) and the replay set's dev rows.
         IReadOnlyList<LabeledText> judged = adapterRound is null ? holdout : [];
         var layers = champion.Options.EncoderLayers;
-        var holdoutStates = features.TokenStates([.. judged.Select(h => h.Text)], layers: layers);
+        var judgedSentences = FeedbackSentences.Of([.. judged.Select(h => h.Text)], new TextSegmenter(features.Tokenizer, inference.Segmentation), features.MaxTokens);
+        var holdoutStates = features.TokenStates(judgedSentences.Sentences, layers: layers);
         var baseDevStates = replayDev is null ? null : features.TokenStates([.. replayDev.Select(d => d.Text)], layers: layers);
         var sessions = new SessionFactory(inference);
         using var championHead = new TaskHead(task, championDirectory, championManifest, sessions);
         using var challengerHead = new TaskHead(task, outcome.VersionDirectory, outcome.Manifest, sessions);
-        var championCard = Score(championHead, judged, holdoutStates, replayDev, baseDevStates);
-        var challengerCard = Score(challengerHead, judged, holdoutStates, replayDev, baseDevStates);
+        var championCard = Score(task, championHead, judged, judgedSentences, holdoutStates, replayDev, baseDevStates);
+        var challengerCard = Score(task, challengerHead, judged, judgedSentences, holdoutStates, replayDev, baseDevStates);
         if (adapterRound is not null)
         {
             championCard = championCard with { HoldoutCorrect = adapterRound.ChampionCorrect, HoldoutScore = Mean(adapterRound.ChampionCorrect) };
@@ -170,9 +173,17 @@ public sealed class ChallengeRunner(
 
     private static double Mean(bool[] correct) => correct.Length == 0 ? 0 : correct.Count(c => c) / (double)correct.Length;
 
-    private static Scorecard Score(TaskHead head, IReadOnlyList<LabeledText> holdout, TokenStates holdoutStates, IReadOnlyList<LabeledText>? baseDev, TokenStates? baseStates)
+    /// <summary>
+    /// The held-out feedback scored as the worker reads it (each text's label combined from its sentences' probabilities),
+    /// and the replay set's dev rows.
+    /// </summary>
+    private static Scorecard Score(
+        NlpTask task, TaskHead head, IReadOnlyList<LabeledText> holdout, FeedbackSentences holdoutSentences, TokenStates holdoutStates,
+        IReadOnlyList<LabeledText>? baseDev, TokenStates? baseStates)
     {
-        var holdoutPredictions = holdout.Count == 0 ? [] : HeadScoring.PredictLabels(head, holdoutStates);
+        var labels = head.Labels.Count;
+        var holdoutProbabilities = holdout.Count == 0 ? [] : holdoutSentences.Combine(task, HeadScoring.Probabilities(head, holdoutStates), labels);
+        var holdoutPredictions = holdout.Select((_, i) => head.Labels[TensorPrimitives.IndexOfMax(holdoutProbabilities.AsSpan(i * labels, labels))]).ToArray();
         var correct = holdout.Select((h, i) => holdoutPredictions[i] == h.Label).ToArray();
         double? baseScore = null;
         if (baseDev is not null && baseStates is not null)

@@ -104,7 +104,7 @@ public sealed class RetrainerWorker(
         lease.Start();
         var registry = ConfiguredRegistry.Open(modelOptions.Value);
         var cacheDirectory = modelOptions.Value.CacheDirectory ?? EncoderCache.DefaultDirectory;
-        var inference = new InferenceSettings(modelOptions.Value.ExecutionProvider, modelOptions.Value.IntraOpThreads, modelOptions.Value.DeviceId) { Encoder = modelOptions.Value.Encoder };
+        var inference = new InferenceSettings(modelOptions.Value.ExecutionProvider, modelOptions.Value.IntraOpThreads, modelOptions.Value.DeviceId) { Encoder = modelOptions.Value.Encoder, Segmentation = modelOptions.Value.Segmentation };
         var files = new EncoderCache(cacheDirectory).Ensure(modelOptions.Value.Encoder, EncoderPrecision.Fp32);
         using var encoder = new EncoderSession(files, new SessionFactory(inference, logger));
         health.EncoderLoaded();

@@ -84,9 +84,16 @@ public sealed class ResidualAdapter
     /// </summary>
     /// <param name="gateFeatures">The gate's input per example (<c>n × gateDimension</c>), when it is not <paramref name="features"/>.</param>
     /// <param name="gateDimension">The width of <paramref name="gateFeatures"/>.</param>
+    /// <param name="groups">
+    /// Rows that are the sentences of one labelled text share a group id (the others: null, or their own ids): a group is
+    /// one example whose probabilities are the renormalized <paramref name="memberWeights"/>-weighted mean of its rows'
+    /// log-probabilities, as the worker combines a text's sentences, and the loss is on that (all its rows carry the
+    /// text's gold class and flag). The gradient on each row's logits is then its weight times (text probabilities − gold).
+    /// </param>
+    /// <param name="memberWeights">Each row's weight within its group (summing to 1 per group); null: equal.</param>
     public static ResidualAdapter Train(
         float[] features, int dimension, float[] championLogProbabilities, int[] gold, bool[] isFeedback, ResidualAdapterOptions options,
-        CancellationToken cancellationToken = default, float[]? gateFeatures = null, int gateDimension = 0)
+        CancellationToken cancellationToken = default, float[]? gateFeatures = null, int gateDimension = 0, int[]? groups = null, float[]? memberWeights = null)
     {
         ArgumentNullException.ThrowIfNull(features);
         ArgumentNullException.ThrowIfNull(championLogProbabilities);
@@ -107,10 +114,42 @@ public sealed class ResidualAdapter
             throw new ArgumentException($"A gold class is outside 0..{classes - 1}.", nameof(gold));
         }
 
-        var feedbackCount = isFeedback.Count(f => f);
-        var replayCount = n - feedbackCount;
+        // Examples: a group of rows (one text's sentences) or a row alone.
+        var example = new int[n];
+        var examples = 0;
+        var seen = new Dictionary<int, int>();
+        for (var i = 0; i < n; i++)
+        {
+            example[i] = groups is not null && seen.TryGetValue(groups[i], out var e) ? e : examples++;
+            if (groups is not null)
+            {
+                seen.TryAdd(groups[i], example[i]);
+            }
+        }
+
+        var members = new int[examples];
+        foreach (var e in example)
+        {
+            members[e]++;
+        }
+
+        var member = memberWeights ?? [.. example.Select(e => 1f / members[e])];
+        if (member.Length != n)
+        {
+            throw new ArgumentException($"Expected {n} member weights, got {member.Length}.", nameof(memberWeights));
+        }
+
+        var exampleIsFeedback = new bool[examples];
+        for (var i = 0; i < n; i++)
+        {
+            exampleIsFeedback[example[i]] = isFeedback[i];
+        }
+
+        var feedbackCount = exampleIsFeedback.Count(f => f);
+        var replayCount = examples - feedbackCount;
         var feedbackShare = feedbackCount == 0 ? 0 : replayCount == 0 ? 1 : options.FeedbackShare;
-        var rowWeight = isFeedback.Select(f => (float)(f ? feedbackShare / feedbackCount : (1 - feedbackShare) / replayCount)).ToArray();
+        var rowWeight = Enumerable.Range(0, n)
+            .Select(i => member[i] * (float)(exampleIsFeedback[example[i]] ? feedbackShare / feedbackCount : (1 - feedbackShare) / replayCount)).ToArray();
 
         // The domain gate first: a logistic regression telling feedback rows from replayed rows, both halves weighted equally.
         float[]? gateWeights = null;
@@ -147,11 +186,15 @@ public sealed class ResidualAdapter
         var (bias, gradB) = (biasParameter.Value, biasParameter.Gradient);
         var (scale, gradScale) = (scaleParameter.Value, scaleParameter.Gradient);
         var logits = new float[classes];
+        var rowLogProbabilities = new float[n * classes];
+        var exampleProbabilities = new float[examples * classes];
         for (var step = 1; step <= options.Steps; step++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             optimizer.ZeroGradients();
             scaleParameter.ZeroGradient();
+            // Forward: each row's log-probabilities, then each example's probabilities (a group's weighted mean, renormalized).
+            Array.Clear(exampleProbabilities);
             for (var i = 0; i < n; i++)
             {
                 var x = features.AsSpan(i * dimension, dimension);
@@ -162,10 +205,33 @@ public sealed class ResidualAdapter
                     logits[c] = (rowScale * championLogProbabilities[(i * classes) + c]) + (g * (bias[c] + TensorPrimitives.Dot(weights.AsSpan(c * dimension, dimension), x)));
                 }
 
-                TensorPrimitives.SoftMax(logits, logits);
+                var logProbabilities = rowLogProbabilities.AsSpan(i * classes, classes);
+                var max = TensorPrimitives.Max(logits);
+                var sum = 0.0;
                 for (var c = 0; c < classes; c++)
                 {
-                    var delta = rowWeight[i] * (logits[c] - (c == gold[i] ? 1f : 0f));
+                    sum += Math.Exp(logits[c] - max);
+                }
+
+                TensorPrimitives.Subtract(logits, max + (float)Math.Log(sum), logProbabilities);
+                TensorPrimitives.MultiplyAdd(logProbabilities, member[i], exampleProbabilities.AsSpan(example[i] * classes, classes), exampleProbabilities.AsSpan(example[i] * classes, classes));
+            }
+
+            for (var e = 0; e < examples; e++)
+            {
+                var span = exampleProbabilities.AsSpan(e * classes, classes);
+                TensorPrimitives.SoftMax(span, span);
+            }
+
+            // Backward: the gradient on a row's logits is its weight times (its example's probabilities − gold).
+            for (var i = 0; i < n; i++)
+            {
+                var x = features.AsSpan(i * dimension, dimension);
+                var g = gate[i];
+                var probabilities = exampleProbabilities.AsSpan(example[i] * classes, classes);
+                for (var c = 0; c < classes; c++)
+                {
+                    var delta = rowWeight[i] * (probabilities[c] - (c == gold[i] ? 1f : 0f));
                     gradB[c] += g * delta;
                     gradScale[0] += g * delta * championLogProbabilities[(i * classes) + c];
                     TensorPrimitives.MultiplyAdd(x, g * delta, gradW.AsSpan(c * dimension, dimension), gradW.AsSpan(c * dimension, dimension));

@@ -20,6 +20,9 @@ public sealed class FeatureExtractor(TextTokenizer tokenizer, EncoderSession enc
 
     public TextTokenizer Tokenizer => tokenizer;
 
+    /// <summary>The token limit each text is encoded with.</summary>
+    public int MaxTokens => maxTokens;
+
     /// <summary>The encoder's number of transformer blocks: layers run from 0 (embeddings) to this (<c>last_hidden_state</c>).</summary>
     public int Blocks => encoder.Blocks;
 

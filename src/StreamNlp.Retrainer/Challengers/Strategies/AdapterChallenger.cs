@@ -7,6 +7,7 @@ using StreamNlp.Models.Encoders;
 using StreamNlp.Models.Heads;
 using StreamNlp.Models.Registry;
 using StreamNlp.Models.Runtime;
+using StreamNlp.Models.Segmentation;
 using StreamNlp.Retrainer.Configuration;
 using StreamNlp.Training.Adapters;
 using StreamNlp.Training.Data;
@@ -21,7 +22,8 @@ namespace StreamNlp.Retrainer.Challengers.Strategies;
 /// the adapter it may carry, which is replaced, not stacked), a <see cref="ResidualAdapter"/> is trained on the
 /// replayed rows plus the feedback (feedback carrying <see cref="RetrainerOptions.FeedbackShare"/> of the loss) over
 /// the champion's own probabilities, and the combined graph is registered as a new, not yet current, version with the
-/// champion's replay set.
+/// champion's replay set. Feedback texts are read as the worker reads them (<see cref="FeedbackSentences"/>): the adapter
+/// learns from their sentences, each with its text's label, and each text is judged on its sentences combined.
 /// </summary>
 public sealed class AdapterChallenger(
     ModelRegistry registry, FeatureExtractor features, EncoderDescriptor encoder, RetrainerOptions options, InferenceSettings inference)
@@ -52,11 +54,13 @@ public sealed class AdapterChallenger(
         var labels = championManifest.Labels;
         var index = labels.Select((l, i) => (l, i)).ToDictionary(p => p.l, p => p.i, StringComparer.Ordinal);
 
-        // Encoder states: the replayed part from the feature cache, the feedback part encoded (or cached) on its own.
+        // Encoder states: the replayed part from the feature cache, the feedback's sentences encoded (or cached) on their own.
+        var sentences = FeedbackSentences.Of([.. feedback.Select(f => f.Text)], new TextSegmenter(features.Tokenizer, inference.Segmentation), features.MaxTokens);
         var states = TokenStates.Concatenate([
-            .. new[] { replayTrain, feedback }.Where(p => p.Count > 0).Select(p => features.TokenStates([.. p.Select(t => t.Text)], layers: championHead.Options.EncoderLayers)),
+            .. new IReadOnlyList<string>[] { [.. replayTrain.Select(t => t.Text)], sentences.Sentences }.Where(p => p.Count > 0)
+                .Select(p => features.TokenStates(p, layers: championHead.Options.EncoderLayers)),
         ]);
-        var rows = replayTrain.Concat(feedback).ToList();
+        var rows = replayTrain.Concat(sentences.Owners.Select((owner, s) => new LabeledText(sentences.Sentences[s], feedback[owner].Label))).ToList();
 
         // The adapter reads what the champion reads: the pooled last layer, or for a layer mix its pooled layers
         // concatenated in the champion's order.
@@ -67,12 +71,17 @@ public sealed class AdapterChallenger(
         var classes = labels.Count;
         var gold = rows.Select(r => index[r.Label]).ToArray();
         var isFeedback = rows.Select((_, i) => i >= replayTrain.Count).ToArray();
+        // A feedback text's sentences are one training example, combined as the worker combines them; a replayed row is
+        // one alone.
+        var groups = rows.Select((_, i) => isFeedback[i] ? sentences.Owners[i - replayTrain.Count] : -1 - i).ToArray();
+        var members = MemberWeights(task, sentences, replayTrain.Count);
         var adapterOptions = new ResidualAdapterOptions { FeedbackShare = options.FeedbackShare, L2 = options.AdapterL2 };
 
-        // Out-of-fold predictions of every feedback example.
-        var fold = rows.Select((r, i) => isFeedback[i] ? FoldOf(r.Text) : -1).ToArray();
-        var championCorrect = new bool[feedback.Count];
-        var challengerCorrect = new bool[feedback.Count];
+        // Out-of-fold predictions of every feedback text: folds by the text, so all its sentences are held out together,
+        // and the text's label combined from its sentences' probabilities as the worker combines them.
+        var fold = rows.Select((_, i) => isFeedback[i] ? FoldOf(feedback[sentences.Owners[i - replayTrain.Count]].Text) : -1).ToArray();
+        var championSentences = new float[sentences.Sentences.Count * classes];
+        var challengerSentences = new float[sentences.Sentences.Count * classes];
         for (var k = 0; k < Folds; k++)
         {
             var trainRows = Enumerable.Range(0, rows.Count).Where(i => fold[i] != k).ToArray();
@@ -84,16 +93,24 @@ public sealed class AdapterChallenger(
 
             var foldAdapter = ResidualAdapter.Train(
                 Gather(pooled, trainRows, hidden), hidden, Gather(baseLogProbabilities, trainRows, classes),
-                [.. trainRows.Select(i => gold[i])], [.. trainRows.Select(i => isFeedback[i])], adapterOptions, cancellationToken);
+                [.. trainRows.Select(i => gold[i])], [.. trainRows.Select(i => isFeedback[i])], adapterOptions, cancellationToken,
+                groups: [.. trainRows.Select(i => groups[i])], memberWeights: [.. trainRows.Select(i => members[i])]);
             foreach (var i in heldOut)
             {
+                var sentence = i - replayTrain.Count;
                 var championLog = baseLogProbabilities.AsSpan(i * classes, classes);
-                championCorrect[i - replayTrain.Count] = TensorPrimitives.IndexOfMax(championLog) == gold[i];
-                challengerCorrect[i - replayTrain.Count] = TensorPrimitives.IndexOfMax(foldAdapter.Probabilities(pooled.AsSpan(i * hidden, hidden), championLog)) == gold[i];
+                TensorPrimitives.Exp(championLog, championSentences.AsSpan(sentence * classes, classes));
+                foldAdapter.Probabilities(pooled.AsSpan(i * hidden, hidden), championLog).CopyTo(challengerSentences.AsSpan(sentence * classes, classes));
             }
         }
 
-        var adapter = ResidualAdapter.Train(pooled, hidden, baseLogProbabilities, gold, isFeedback, adapterOptions, cancellationToken);
+        var feedbackGold = feedback.Select(f => index[f.Label]).ToArray();
+        var championTexts = sentences.Combine(task, championSentences, classes);
+        var challengerTexts = sentences.Combine(task, challengerSentences, classes);
+        var championCorrect = feedbackGold.Select((g, t) => TensorPrimitives.IndexOfMax(championTexts.AsSpan(t * classes, classes)) == g).ToArray();
+        var challengerCorrect = feedbackGold.Select((g, t) => TensorPrimitives.IndexOfMax(challengerTexts.AsSpan(t * classes, classes)) == g).ToArray();
+
+        var adapter = ResidualAdapter.Train(pooled, hidden, baseLogProbabilities, gold, isFeedback, adapterOptions, cancellationToken, groups: groups, memberWeights: members);
         var graph = layers.Count == 0
             ? ResidualAdapterGraph.Attach(championGraph, adapter, hidden)
             : ResidualAdapterGraph.Attach(championGraph, adapter, states.HiddenSize, layers, features.Blocks);
@@ -101,8 +118,24 @@ public sealed class AdapterChallenger(
             + string.Create(CultureInfo.InvariantCulture,
                 $"{Folds}-fold cross-validated accuracy on the feedback ({feedback.Count}): champion {Share(championCorrect.Count(c => c), feedback.Count)}, adapted {Share(challengerCorrect.Count(c => c), feedback.Count)}\n");
         var outcome = Register(registry, encoder, options, task, championVersion, championManifest, championHead, replay, graph, report,
-            replayTrain.Count, feedback.Count, feedback.Count, replay?.Texts?.Dev.Count ?? 0, adapterOptions, ResidualAdapterGraph.Kind, clock);
+            replayTrain.Count, sentences.Sentences.Count, feedback.Count, replay?.Texts?.Dev.Count ?? 0, adapterOptions, ResidualAdapterGraph.Kind, clock);
         return new AdapterRound(outcome, championCorrect, challengerCorrect);
+    }
+
+    /// <summary>
+    /// Each training row's weight within its text, as <see cref="Models.Inference.SegmentVotes"/> weighs a text's
+    /// sentences (topic: by tokens; otherwise alike); 1 for a replayed row.
+    /// </summary>
+    private static float[] MemberWeights(NlpTask task, FeedbackSentences sentences, int replayRows)
+    {
+        var totals = new double[sentences.TextCount];
+        for (var s = 0; s < sentences.Sentences.Count; s++)
+        {
+            totals[sentences.Owners[s]] += task == NlpTask.Classification ? sentences.Tokens[s] : 1;
+        }
+
+        return [.. Enumerable.Repeat(1f, replayRows),
+            .. sentences.Owners.Select((owner, s) => (float)((task == NlpTask.Classification ? sentences.Tokens[s] : 1) / totals[owner]))];
     }
 
     /// <summary>The cross-validation fold of a feedback text: a stable function of the text.</summary>

@@ -72,6 +72,55 @@ public sealed class ResidualAdapterTests
         Assert.Throws<ArgumentException>(() => ResidualAdapter.Train(new float[8], 4, new float[4], [0, 1], [true, false], new ResidualAdapterOptions { FeedbackShare = 1 }));
     }
 
+    [Fact]
+    public void Train_GroupsOfOneRow_AreExactlyTheUngroupedTraining()
+    {
+        var (features, champion, gold, isFeedback) = TwoDomains(replayRows: 40, feedbackRows: 40, seed: 5);
+
+        var plain = ResidualAdapter.Train(features, 4, champion, gold, isFeedback, new ResidualAdapterOptions());
+        var grouped = ResidualAdapter.Train(features, 4, champion, gold, isFeedback, new ResidualAdapterOptions(), groups: [.. Enumerable.Range(100, gold.Length)]);
+
+        Assert.Equal(plain.Weights, grouped.Weights);
+        Assert.Equal(plain.Bias, grouped.Bias);
+        Assert.Equal(plain.ChampionScale, grouped.ChampionScale);
+    }
+
+    [Fact]
+    public void Train_Groups_FitTheTextsLabelThroughItsSentencesCombined()
+    {
+        // Feedback texts of two sentences: one carries the label in feature 2, the other is neutral (feature 2 = 0).
+        // Labelled alone, the neutral sentence would have to learn the label from nothing; as a group, the text's
+        // combined probabilities (mean of the sentences' log-probabilities) must come out right.
+        var (features, champion, gold, isFeedback) = TwoDomains(replayRows: 60, feedbackRows: 120, seed: 6);
+        var groups = new int[gold.Length];
+        for (var i = 0; i < gold.Length; i++)
+        {
+            groups[i] = isFeedback[i] ? 1000 + ((i - 60) / 2) : -1 - i;
+            if (isFeedback[i])
+            {
+                gold[i] = gold[60 + (((i - 60) / 2) * 2)]; // both sentences carry their text's label
+                if ((i - 60) % 2 == 1)
+                {
+                    features[(i * 4) + 2] = 0f;
+                }
+            }
+        }
+
+        var adapter = ResidualAdapter.Train(features, 4, champion, gold, isFeedback, new ResidualAdapterOptions(), groups: groups);
+
+        var correct = 0;
+        for (var text = 0; text < 60; text++)
+        {
+            var first = 60 + (text * 2);
+            var a = adapter.Probabilities(features.AsSpan(first * 4, 4), champion.AsSpan(first * 2, 2));
+            var b = adapter.Probabilities(features.AsSpan((first + 1) * 4, 4), champion.AsSpan((first + 1) * 2, 2));
+            var combined = StreamNlp.Models.Inference.SegmentVotes.Combine(StreamNlp.Core.Tasks.NlpTask.Sentiment, [a, b], [5, 5], 2);
+            correct += TensorPrimitives.IndexOfMax(combined) == gold[first] ? 1 : 0;
+        }
+
+        Assert.Equal(60, correct); // the champion alone gets the 30 of class 0
+    }
+
     private static (float[] Features, float[] Champion, int[] Gold, bool[] IsFeedback) TwoDomains(int replayRows, int feedbackRows, int seed)
     {
         var random = new Random(seed);

@@ -44,7 +44,7 @@ internal static class FeedbackStrategyBenchmark
         var domains = new Option<string>("--domains") { Description = "Comma-separated review domains.", DefaultValueFactory = _ => string.Join(',', Domains) };
         var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 7 };
         var share = new Option<double>("--feedback-share") { DefaultValueFactory = _ => new RetrainerOptions().FeedbackShare };
-        var l2 = new Option<double>("--adapter-l2") { DefaultValueFactory = _ => new RetrainerOptions().AdapterL2 };
+        var l2 = new Option<double?>("--adapter-l2") { Description = "The adapter's L2 (default: StreamNlp:Retrainer:AdapterL2, or TokenAdapterL2 for ner)." };
         var testRows = new Option<int>("--test-rows") { Description = "Rows of each review split to score (0: all).", DefaultValueFactory = _ => 0 };
         var split = new Option<string>("--eval-split") { Description = "Review split to score on: test, or dev (for choosing settings).", DefaultValueFactory = _ => "test" };
         var keep = new Option<string?>("--keep") { Description = "Keep each round's registry (champion and challenger) under this folder, as <round>-<strategy>/, to serve or evaluate the challenger (streamnlp models promote, streamnlp eval)." };
@@ -58,7 +58,7 @@ internal static class FeedbackStrategyBenchmark
         return command;
     }
 
-    private static int Run(string dataRoot, NlpTask task, int labelCount, string strategyList, string domainList, int seed, double share, double l2, int testRows, string split, string? keep, CancellationToken ct)
+    private static int Run(string dataRoot, NlpTask task, int labelCount, string strategyList, string domainList, int seed, double share, double? l2, int testRows, string split, string? keep, CancellationToken ct)
     {
         var strategies = strategyList.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(s => Enum.TryParse<RetrainStrategy>(s, ignoreCase: true, out var parsed) ? parsed : throw new CliException($"--strategies: unknown strategy '{s}' (adapter, weighted, replay)."))
@@ -137,7 +137,7 @@ internal static class FeedbackStrategyBenchmark
         }
 
         var metric = task == NlpTask.Ner ? "entity F1" : "accuracy";
-        Console.WriteLine($"task: {task.ToName()}; labels per round: {labelCount}; seed {seed}; feedback share {share}; adapter L2 {l2}; {metric}; cores: {Environment.ProcessorCount}");
+        Console.WriteLine($"task: {task.ToName()}; labels per round: {labelCount}; seed {seed}; feedback share {share}; adapter L2 {l2 ?? (task == NlpTask.Ner ? new RetrainerOptions().TokenAdapterL2 : new RetrainerOptions().AdapterL2)}; {metric}; cores: {Environment.ProcessorCount}");
         Console.WriteLine("| feedback from | strategy | decision | round (s) | " + string.Join(" | ", evaluation.Select(e => $"{e.Name} (champion → challenger)")) + " |");
         Console.WriteLine("| --- | --- | --- | --- | " + string.Join(" | ", evaluation.Select(_ => "---")) + " |");
         Dictionary<string, double>? championScores = null;
@@ -153,7 +153,10 @@ internal static class FeedbackStrategyBenchmark
                 {
                     var registry = new ModelRegistry(root);
                     registry.SeedFrom(shipped);
-                    var options = new RetrainerOptions { Strategy = strategy, FeedbackShare = share, AdapterL2 = l2 };
+                    var options = new RetrainerOptions { Strategy = strategy, FeedbackShare = share };
+                    options = l2 is not { } chosen ? options : task == NlpTask.Ner
+                        ? new RetrainerOptions { Strategy = strategy, FeedbackShare = share, TokenAdapterL2 = chosen }
+                        : new RetrainerOptions { Strategy = strategy, FeedbackShare = share, AdapterL2 = chosen };
                     var runner = new ChallengeRunner(registry, features, files.Descriptor, options, inference, TimeProvider.System);
                     var clock = Stopwatch.StartNew();
                     var result = runner.Run(task, feedback, ct);

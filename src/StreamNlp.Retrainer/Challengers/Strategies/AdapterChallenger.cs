@@ -171,7 +171,7 @@ public sealed class AdapterChallenger(
             {
                 ["adapter"] = kind,
                 ["feedbackShare"] = options.FeedbackShare.ToString(CultureInfo.InvariantCulture),
-                ["adapterL2"] = options.AdapterL2.ToString(CultureInfo.InvariantCulture),
+                ["adapterL2"] = adapterOptions.L2.ToString(CultureInfo.InvariantCulture),
             });
         var manifest = ModelRegistry.WriteManifest(directory, new HeadManifest
         {

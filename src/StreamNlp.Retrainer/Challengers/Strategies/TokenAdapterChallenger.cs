@@ -73,7 +73,7 @@ public sealed class TokenAdapterChallenger(
 
         var featureArray = rowFeatures.ToArray();
         var logArray = AdapterChallenger.LogOf([.. rowLog]);
-        var adapterOptions = new ResidualAdapterOptions { FeedbackShare = options.FeedbackShare, L2 = options.AdapterL2 };
+        var adapterOptions = new ResidualAdapterOptions { FeedbackShare = options.FeedbackShare, L2 = options.TokenAdapterL2 };
         var gateArray = rowGate.ToArray();
         var adapter = ResidualAdapter.Train(featureArray, dimension, logArray, [.. gold], [.. isFeedback], adapterOptions, cancellationToken, gateArray, dimension);
         var graph = ResidualAdapterGraph.AttachToTokens(championGraph, adapter, states.HiddenSize, TokenShapeFeatures.Count);

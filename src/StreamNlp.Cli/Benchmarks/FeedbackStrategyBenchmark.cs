@@ -154,9 +154,17 @@ internal static class FeedbackStrategyBenchmark
                     var registry = new ModelRegistry(root);
                     registry.SeedFrom(shipped);
                     var options = new RetrainerOptions { Strategy = strategy, FeedbackShare = share };
-                    options = l2 is not { } chosen ? options : task == NlpTask.Ner
-                        ? new RetrainerOptions { Strategy = strategy, FeedbackShare = share, TokenAdapterL2 = chosen }
-                        : new RetrainerOptions { Strategy = strategy, FeedbackShare = share, AdapterL2 = chosen };
+                    if (l2 is { } chosen)
+                    {
+                        if (task == NlpTask.Ner)
+                        {
+                            options.TokenAdapterL2 = chosen;
+                        }
+                        else
+                        {
+                            options.AdapterL2 = chosen;
+                        }
+                    }
                     var runner = new ChallengeRunner(registry, features, files.Descriptor, options, inference, TimeProvider.System);
                     var clock = Stopwatch.StartNew();
                     var result = runner.Run(task, feedback, ct);

@@ -70,7 +70,7 @@ internal static class SoakBenchmark
         }
         else
         {
-            kafka = new KafkaOptions { InputTopics = ["nlp.input"] }; // `run`'s defaults (appsettings.json)
+            kafka = new KafkaOptions(); // the topic names `run` uses by default
             await TopicProvisioner.EnsureTopicsAsync(kafka, ServiceTopics.Enrichment(kafka), embedded, NullLogger.Instance, ct).ConfigureAwait(false);
         }
 

@@ -48,11 +48,13 @@ internal sealed class SoakWorkerProcess : IDisposable
         }
 
         // The mock cluster lives in the bench process and answers no admin requests from another one: the bench
-        // creates the topics. The same short group timeouts as `run` gives its embedded broker.
+        // creates the topics. The same consumer settings as `run` gives its own embedded broker.
         info.Environment["StreamNlp__Kafka__CreateTopics"] = "false";
-        info.Environment["StreamNlp__Kafka__Consumer__session.timeout.ms"] = "2000";
-        info.Environment["StreamNlp__Kafka__Consumer__heartbeat.interval.ms"] = "500";
         info.Environment["Logging__LogLevel__Default"] = "Warning";
+        foreach (var (key, value) in RunCommand.EmbeddedConsumerDefaults(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build(), bootstrapServers))
+        {
+            info.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
         return new SoakWorkerProcess(Process.Start(info) ?? throw new CliException("could not start the worker process"));
     }
 

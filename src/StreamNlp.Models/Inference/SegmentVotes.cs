@@ -13,6 +13,9 @@ public static class SegmentVotes
 {
     private const float Floor = 1e-7f;
 
+    /// <summary>How much a segment of <paramref name="tokens"/> positions counts in its text: its tokens for topic, 1 otherwise.</summary>
+    public static double Weight(NlpTask task, int tokens) => task == NlpTask.Classification ? tokens : 1;
+
     /// <summary>
     /// <paramref name="probabilities"/>: one row of <paramref name="labels"/> probabilities per segment;
     /// <paramref name="tokens"/>: each segment's positions.
@@ -30,7 +33,7 @@ public static class SegmentVotes
         double total = 0;
         for (var s = 0; s < probabilities.Count; s++)
         {
-            double weight = task == NlpTask.Classification ? tokens[s] : 1;
+            var weight = Weight(task, tokens[s]);
             total += weight;
             for (var l = 0; l < labels; l++)
             {

@@ -18,7 +18,6 @@ public sealed class SegmentedText
         Segments = segments;
         Truncated = truncated;
         TokenCount = segments.Sum(s => s.Tokens.Length);
-        LongestSegment = segments.Max(s => s.Tokens.Length);
     }
 
     public string Text { get; }
@@ -29,9 +28,6 @@ public sealed class SegmentedText
 
     /// <summary>Positions over all segments, each segment's [CLS] and [SEP] included.</summary>
     public int TokenCount { get; }
-
-    /// <summary>Positions of the longest segment: the width a padded encoder batch needs for this text.</summary>
-    public int LongestSegment { get; }
 
     /// <summary>The whole text as one segment (what <see cref="TextSegmentation.None"/> gives).</summary>
     public static SegmentedText Whole(Tokenization.TokenizedText tokens)

@@ -52,21 +52,30 @@ public sealed class FeedbackSentences
     }
 
     /// <summary>
-    /// Each text's probabilities (<c>texts × labels</c>) from its sentences' (<paramref name="sentenceProbabilities"/>,
-    /// <c>sentences × labels</c>), for the sentences <paramref name="include"/> keeps; a text none of whose sentences is
-    /// kept gets zeros.
+    /// Each sentence's share of its text, as <see cref="SegmentVotes"/> weighs it (<see cref="SegmentVotes.Weight"/>,
+    /// normalized per text): what a training row of this sentence weighs within its text.
     /// </summary>
-    public float[] Combine(NlpTask task, ReadOnlySpan<float> sentenceProbabilities, int labels, Func<int, bool>? include = null)
+    public float[] ShareInText(NlpTask task)
+    {
+        var totals = new double[TextCount];
+        for (var s = 0; s < Sentences.Count; s++)
+        {
+            totals[Owners[s]] += SegmentVotes.Weight(task, Tokens[s]);
+        }
+
+        return [.. Owners.Select((owner, s) => (float)(SegmentVotes.Weight(task, Tokens[s]) / totals[owner]))];
+    }
+
+    /// <summary>
+    /// Each text's probabilities (<c>texts × labels</c>) from its sentences' (<paramref name="sentenceProbabilities"/>,
+    /// <c>sentences × labels</c>).
+    /// </summary>
+    public float[] Combine(NlpTask task, ReadOnlySpan<float> sentenceProbabilities, int labels)
     {
         var rows = new List<float[]>[TextCount];
         var weights = new List<int>[TextCount];
         for (var s = 0; s < Sentences.Count; s++)
         {
-            if (include is not null && !include(s))
-            {
-                continue;
-            }
-
             var owner = Owners[s];
             (rows[owner] ??= []).Add(sentenceProbabilities.Slice(s * labels, labels).ToArray());
             (weights[owner] ??= []).Add(Tokens[s]);
@@ -75,10 +84,8 @@ public sealed class FeedbackSentences
         var combined = new float[TextCount * labels];
         for (var t = 0; t < TextCount; t++)
         {
-            if (rows[t] is { } sentenceRows)
-            {
-                SegmentVotes.Combine(task, sentenceRows, weights[t], labels).CopyTo(combined.AsSpan(t * labels, labels));
-            }
+            // Every text has at least one sentence (a segmented text never has none).
+            SegmentVotes.Combine(task, rows[t], weights[t], labels).CopyTo(combined.AsSpan(t * labels, labels));
         }
 
         return combined;

@@ -104,7 +104,8 @@ public sealed class RetrainerWorker(
         lease.Start();
         var registry = ConfiguredRegistry.Open(modelOptions.Value);
         var cacheDirectory = modelOptions.Value.CacheDirectory ?? EncoderCache.DefaultDirectory;
-        var inference = new InferenceSettings(modelOptions.Value.ExecutionProvider, modelOptions.Value.IntraOpThreads, modelOptions.Value.DeviceId) { Encoder = modelOptions.Value.Encoder, Segmentation = modelOptions.Value.Segmentation };
+        // The serving settings, on the fp32 encoder the heads are trained and judged on.
+        var inference = modelOptions.Value.ToInferenceSettings() with { Precision = EncoderPrecision.Fp32 };
         var files = new EncoderCache(cacheDirectory).Ensure(modelOptions.Value.Encoder, EncoderPrecision.Fp32);
         using var encoder = new EncoderSession(files, new SessionFactory(inference, logger));
         health.EncoderLoaded();

@@ -117,13 +117,16 @@ public sealed class ResidualAdapter
         // Examples: a group of rows (one text's sentences) or a row alone.
         var example = new int[n];
         var examples = 0;
-        var seen = new Dictionary<int, int>();
+        var firstOfGroup = new Dictionary<int, int>();
         for (var i = 0; i < n; i++)
         {
-            example[i] = groups is not null && seen.TryGetValue(groups[i], out var e) ? e : examples++;
-            if (groups is not null)
+            if (groups is null || !firstOfGroup.TryGetValue(groups[i], out example[i]))
             {
-                seen.TryAdd(groups[i], example[i]);
+                example[i] = examples++;
+                if (groups is not null)
+                {
+                    firstOfGroup[groups[i]] = example[i];
+                }
             }
         }
 
@@ -186,14 +189,15 @@ public sealed class ResidualAdapter
         var (bias, gradB) = (biasParameter.Value, biasParameter.Gradient);
         var (scale, gradScale) = (scaleParameter.Value, scaleParameter.Gradient);
         var logits = new float[classes];
-        var rowLogProbabilities = new float[n * classes];
         var exampleProbabilities = new float[examples * classes];
         for (var step = 1; step <= options.Steps; step++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             optimizer.ZeroGradients();
             scaleParameter.ZeroGradient();
-            // Forward: each row's log-probabilities, then each example's probabilities (a group's weighted mean, renormalized).
+            // Forward: each example's probabilities, the softmax of its rows' weighted mean logits. That is the renormalized
+            // weighted mean of the rows' log-probabilities: a row's log-softmax differs from its logits by a constant, which
+            // the softmax cancels. A row alone is its own softmax.
             Array.Clear(exampleProbabilities);
             for (var i = 0; i < n; i++)
             {
@@ -205,16 +209,8 @@ public sealed class ResidualAdapter
                     logits[c] = (rowScale * championLogProbabilities[(i * classes) + c]) + (g * (bias[c] + TensorPrimitives.Dot(weights.AsSpan(c * dimension, dimension), x)));
                 }
 
-                var logProbabilities = rowLogProbabilities.AsSpan(i * classes, classes);
-                var max = TensorPrimitives.Max(logits);
-                var sum = 0.0;
-                for (var c = 0; c < classes; c++)
-                {
-                    sum += Math.Exp(logits[c] - max);
-                }
-
-                TensorPrimitives.Subtract(logits, max + (float)Math.Log(sum), logProbabilities);
-                TensorPrimitives.MultiplyAdd(logProbabilities, member[i], exampleProbabilities.AsSpan(example[i] * classes, classes), exampleProbabilities.AsSpan(example[i] * classes, classes));
+                var exampleLogits = exampleProbabilities.AsSpan(example[i] * classes, classes);
+                TensorPrimitives.MultiplyAdd(logits, member[i], exampleLogits, exampleLogits);
             }
 
             for (var e = 0; e < examples; e++)

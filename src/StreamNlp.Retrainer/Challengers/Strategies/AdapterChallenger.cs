@@ -74,7 +74,7 @@ public sealed class AdapterChallenger(
         // A feedback text's sentences are one training example, combined as the worker combines them; a replayed row is
         // one alone.
         var groups = rows.Select((_, i) => isFeedback[i] ? sentences.Owners[i - replayTrain.Count] : -1 - i).ToArray();
-        var members = MemberWeights(task, sentences, replayTrain.Count);
+        float[] members = [.. Enumerable.Repeat(1f, replayTrain.Count), .. sentences.ShareInText(task)];
         var adapterOptions = new ResidualAdapterOptions { FeedbackShare = options.FeedbackShare, L2 = options.AdapterL2 };
 
         // Out-of-fold predictions of every feedback text: folds by the text, so all its sentences are held out together,
@@ -120,22 +120,6 @@ public sealed class AdapterChallenger(
         var outcome = Register(registry, encoder, options, task, championVersion, championManifest, championHead, replay, graph, report,
             replayTrain.Count, sentences.Sentences.Count, feedback.Count, replay?.Texts?.Dev.Count ?? 0, adapterOptions, ResidualAdapterGraph.Kind, clock);
         return new AdapterRound(outcome, championCorrect, challengerCorrect);
-    }
-
-    /// <summary>
-    /// Each training row's weight within its text, as <see cref="Models.Inference.SegmentVotes"/> weighs a text's
-    /// sentences (topic: by tokens; otherwise alike); 1 for a replayed row.
-    /// </summary>
-    private static float[] MemberWeights(NlpTask task, FeedbackSentences sentences, int replayRows)
-    {
-        var totals = new double[sentences.TextCount];
-        for (var s = 0; s < sentences.Sentences.Count; s++)
-        {
-            totals[sentences.Owners[s]] += task == NlpTask.Classification ? sentences.Tokens[s] : 1;
-        }
-
-        return [.. Enumerable.Repeat(1f, replayRows),
-            .. sentences.Owners.Select((owner, s) => (float)((task == NlpTask.Classification ? sentences.Tokens[s] : 1) / totals[owner]))];
     }
 
     /// <summary>The cross-validation fold of a feedback text: a stable function of the text.</summary>

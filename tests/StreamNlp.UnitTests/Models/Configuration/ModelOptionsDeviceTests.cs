@@ -1,9 +1,6 @@
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using StreamNlp.Models.Configuration;
 using StreamNlp.Models.Runtime;
-using StreamNlp.Worker.Hosting;
 
 namespace StreamNlp.UnitTests.Models.Configuration;
 
@@ -48,15 +45,5 @@ public sealed class ModelOptionsDeviceTests
         Assert.Contains("StreamNlp:Models:DeviceId", error.Message, StringComparison.Ordinal);
     }
 
-    private static ModelOptions Resolve(Dictionary<string, string?> values)
-    {
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(values.ToDictionary(v => $"{ModelOptions.Section}:{v.Key}", v => v.Value))
-            .Build();
-        using var services = new ServiceCollection()
-            .AddSingleton<IConfiguration>(configuration)
-            .AddStreamNlpOptions()
-            .BuildServiceProvider();
-        return services.GetRequiredService<IOptions<ModelOptions>>().Value;
-    }
+    private static ModelOptions Resolve(Dictionary<string, string?> values) => BoundModelOptions.Resolve(values);
 }

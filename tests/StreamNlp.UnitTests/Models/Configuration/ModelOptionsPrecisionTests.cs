@@ -1,9 +1,6 @@
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using StreamNlp.Models.Encoders;
 using StreamNlp.Models.Configuration;
-using StreamNlp.Worker.Hosting;
 
 namespace StreamNlp.UnitTests.Models.Configuration;
 
@@ -42,21 +39,6 @@ public sealed class ModelOptionsPrecisionTests
     public void QuantizeHeads_TakesEffectOnlyWithTheInt8Encoder(string precision, string? quantizeHeads, bool int8Heads) =>
         Assert.Equal(int8Heads, Resolve(precision, quantizeHeads).ToInferenceSettings().Int8Heads);
 
-    private static ModelOptions Resolve(string precision, string? quantizeHeads = null)
-    {
-        var values = new Dictionary<string, string?> { [$"{ModelOptions.Section}:Precision"] = precision };
-        if (quantizeHeads is not null)
-        {
-            values[$"{ModelOptions.Section}:QuantizeHeads"] = quantizeHeads;
-        }
-
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(values)
-            .Build();
-        using var services = new ServiceCollection()
-            .AddSingleton<IConfiguration>(configuration)
-            .AddStreamNlpOptions()
-            .BuildServiceProvider();
-        return services.GetRequiredService<IOptions<ModelOptions>>().Value;
-    }
+    private static ModelOptions Resolve(string precision, string? quantizeHeads = null) =>
+        BoundModelOptions.Resolve(new Dictionary<string, string?> { ["Precision"] = precision, ["QuantizeHeads"] = quantizeHeads });
 }

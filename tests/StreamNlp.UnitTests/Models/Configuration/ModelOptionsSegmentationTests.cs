@@ -1,9 +1,6 @@
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using StreamNlp.Models.Configuration;
 using StreamNlp.Models.Segmentation;
-using StreamNlp.Worker.Hosting;
 
 namespace StreamNlp.UnitTests.Models.Configuration;
 
@@ -46,19 +43,6 @@ public sealed class ModelOptionsSegmentationTests
         Assert.Contains("StreamNlp:Models:Segmentation must be Sentences or None", string.Join(" ", error.Failures), StringComparison.Ordinal);
     }
 
-    private static ModelOptions Resolve(string? segmentation)
-    {
-        var values = new Dictionary<string, string?>();
-        if (segmentation is not null)
-        {
-            values[$"{ModelOptions.Section}:Segmentation"] = segmentation;
-        }
-
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
-        using var services = new ServiceCollection()
-            .AddSingleton<IConfiguration>(configuration)
-            .AddStreamNlpOptions()
-            .BuildServiceProvider();
-        return services.GetRequiredService<IOptions<ModelOptions>>().Value;
-    }
+    private static ModelOptions Resolve(string? segmentation) =>
+        BoundModelOptions.Resolve(new Dictionary<string, string?> { ["Segmentation"] = segmentation });
 }

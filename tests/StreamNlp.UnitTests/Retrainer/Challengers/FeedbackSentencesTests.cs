@@ -41,8 +41,19 @@ public sealed class FeedbackSentencesTests
         var first = SegmentVotes.Combine(NlpTask.Sentiment, [[0.9f, 0.1f], [0.8f, 0.2f], [0.3f, 0.7f]], [.. sentences.Tokens.Take(3)], 2);
         Assert.Equal(first, combined.AsSpan(0, 2).ToArray());
         Assert.Equal([0.1f, 0.9f], combined.AsSpan(2, 2).ToArray()); // one sentence: unchanged
-        var keptOnlyFirst = sentences.Combine(NlpTask.Sentiment, probabilities, 2, include: s => s == 0);
-        Assert.Equal([0.9f, 0.1f], keptOnlyFirst.AsSpan(0, 2).ToArray());
-        Assert.Equal([0f, 0f], keptOnlyFirst.AsSpan(2, 2).ToArray());
+    }
+
+    [Fact]
+    public void ShareInText_WeighsSentencesAsTheWorkerDoes()
+    {
+        var sentences = FeedbackSentences.Of(Texts, new TextSegmenter(SharedTokenizer.Instance, TextSegmentation.Sentences), 256);
+
+        var sentiment = sentences.ShareInText(NlpTask.Sentiment);
+        var topic = sentences.ShareInText(NlpTask.Classification);
+
+        Assert.Equal([1f / 3, 1f / 3, 1f / 3, 1f, 0.5f, 0.5f], sentiment, (a, b) => Math.Abs(a - b) < 1e-6f);
+        var firstText = sentences.Tokens.Take(3).Sum();
+        Assert.Equal(sentences.Tokens[0] / (float)firstText, topic[0], 6);
+        Assert.Equal(1f, topic[3]);
     }
 }

@@ -10,7 +10,8 @@ namespace StreamNlp.Cli.Commands;
 /// returns normally from <c>RunAsync</c>, which would exit 0: supervisors (systemd <c>on-failure</c>,
 /// Kubernetes, job runners) would take a crashed worker for a finished one. So a failed service gives one
 /// line naming it and exit code <see cref="RuntimeFailure"/> (<see cref="BadSetting"/> when the HTTP endpoint could not
-/// listen where <c>StreamNlp:Http</c> says, or CUDA did not load for <c>ExecutionProvider=Cuda</c>); a stop by Ctrl-C
+/// listen where <c>StreamNlp:Http</c> says, CUDA did not load for <c>ExecutionProvider=Cuda</c>, or the broker lacks the
+/// consumer group protocol of <c>StreamNlp:Kafka:GroupProtocol=Consumer</c>); a stop by Ctrl-C
 /// or SIGTERM stays 0.
 /// </summary>
 internal static class HostExit
@@ -63,7 +64,7 @@ internal static class HostExit
         // A service that could not start as configured (the HTTP port in use; the retrainer, which opens its encoder
         // once running, on CUDA that does not load) is a bad setting, not a runtime failure.
         return failures.Count == 0 ? 0
-            : failures.All(f => f.Error is HttpListenException or CudaUnavailableException) ? BadSetting
+            : failures.All(f => f.Error is HttpListenException or CudaUnavailableException or Worker.Hosting.GroupProtocolUnsupportedException) ? BadSetting
             : RuntimeFailure;
     }
 

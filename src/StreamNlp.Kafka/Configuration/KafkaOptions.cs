@@ -68,6 +68,21 @@ public sealed class KafkaOptions
     public string? GroupInstanceId { get; set; }
 
     /// <summary>
+    /// The enrichment workers' group protocol (librdkafka <c>group.protocol</c>).
+    /// <c>Consumer</c> (default): the broker-driven protocol of KIP-848 (Kafka 4.0 and later, and the embedded
+    /// broker). There is no group-wide barrier: a partition moves only after its owner has revoked it and
+    /// committed what it finished, and commits are never refused while other members come and go, so a
+    /// graceful join, leave or shutdown duplicates nothing. The broker sets session time-out, heartbeat
+    /// interval and assignment (<c>session.timeout.ms</c>, <c>heartbeat.interval.ms</c> and
+    /// <c>partition.assignment.strategy</c> in <c>StreamNlp:Kafka:Consumer:*</c> apply to the classic groups
+    /// only: retrainer, lease, model listener).
+    /// <c>Classic</c>: JoinGroup/SyncGroup with cooperative-sticky assignment, for brokers before Kafka 4.0.
+    /// Every worker of one group must use the same protocol.
+    /// </summary>
+    [EnumDataType(typeof(Confluent.Kafka.GroupProtocol), ErrorMessage = "StreamNlp:Kafka:GroupProtocol must be Consumer or Classic.")]
+    public Confluent.Kafka.GroupProtocol GroupProtocol { get; set; } = Confluent.Kafka.GroupProtocol.Consumer;
+
+    /// <summary>
     /// Seconds without any reachable broker after which the worker exits non-zero (exit code 1), so a
     /// supervisor can restart or alert. 0 (default): wait for the broker forever, logging a summary every 10 s.
     /// </summary>
@@ -171,7 +186,7 @@ public sealed class KafkaOptions
         text.Append(CultureInfo.InvariantCulture,
             $" input=[{string.Join(",", EffectiveInputTopics)}] output={OutputTopic} dead-letters={DeadLetterTopic} models={ModelsTopic} review={ReviewTopic} feedback={FeedbackTopic}");
         text.Append(CultureInfo.InvariantCulture,
-            $" group={GroupId} create-topics={CreateTopics} partitions={Partitions} replication-factor={ReplicationFactor} exactly-once={ExactlyOnce}");
+            $" group={GroupId} create-topics={CreateTopics} partitions={Partitions} replication-factor={ReplicationFactor} exactly-once={ExactlyOnce} group-protocol={GroupProtocol}");
         AppendProperties(text, "consumer", Consumer);
         AppendProperties(text, "producer", Producer);
         AppendProperties(text, "admin", Admin);

@@ -21,6 +21,16 @@ public sealed class EmbeddedKafkaCluster : IDisposable
     /// </summary>
     public const int InitialRebalanceDelayMs = 100;
 
+    /// <summary>
+    /// <c>group.consumer.heartbeat.interval.ms</c> for groups on the consumer protocol (KIP-848): members learn
+    /// of assignment changes only through heartbeats, and the mock's 3 s default would make every partition
+    /// move take seconds. Kafka's default is 5 s; its minimum 1 s.
+    /// </summary>
+    public const int ConsumerGroupHeartbeatIntervalMs = 500;
+
+    /// <summary><c>group.consumer.session.timeout.ms</c>: a crashed member's partitions move after this (Kafka's default is 45 s).</summary>
+    public const int ConsumerGroupSessionTimeoutMs = 6000;
+
     private readonly Lock _gate = new();
     private nint _handle;
     private nint _cluster;
@@ -54,6 +64,8 @@ public sealed class EmbeddedKafkaCluster : IDisposable
         }
 
         rd_kafka_mock_group_initial_rebalance_delay_ms(cluster, InitialRebalanceDelayMs);
+        rd_kafka_mock_set_group_consumer_heartbeat_interval_ms(cluster, ConsumerGroupHeartbeatIntervalMs);
+        rd_kafka_mock_set_group_consumer_session_timeout_ms(cluster, ConsumerGroupSessionTimeoutMs);
         var bootstrap = Marshal.PtrToStringUTF8(rd_kafka_mock_cluster_bootstraps(cluster));
         return new EmbeddedKafkaCluster(handle, cluster, brokerCount, bootstrap ?? "");
     }
@@ -121,6 +133,22 @@ public sealed class EmbeddedKafkaCluster : IDisposable
             fixed (int* p = codes)
             {
                 rd_kafka_mock_push_request_errors_array(LiveCluster(), apiKey, (nuint)codes.Length, p);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Makes the brokers stop advertising the API <paramref name="apiKey"/> (e.g. 68 = ConsumerGroupHeartbeat),
+    /// as a broker that predates it would: clients learn this from ApiVersions when they connect.
+    /// </summary>
+    public void RemoveApi(short apiKey)
+    {
+        lock (_gate)
+        {
+            var err = rd_kafka_mock_set_apiversion(LiveCluster(), apiKey, -1, -1);
+            if (err != 0)
+            {
+                throw new InvalidOperationException($"Could not remove API {apiKey}: {ErrorText(err)}.");
             }
         }
     }

@@ -102,6 +102,18 @@ internal static partial class LibRdKafkaNative
     [LibraryImport(Lib)]
     public static partial void rd_kafka_mock_group_initial_rebalance_delay_ms(nint mcluster, int delayMs);
 
+    /// <summary>Broker setting <c>group.consumer.session.timeout.ms</c> (KIP-848 groups; the mock's default is 30000).</summary>
+    [LibraryImport(Lib)]
+    public static partial void rd_kafka_mock_set_group_consumer_session_timeout_ms(nint mcluster, int timeoutMs);
+
+    /// <summary>Broker setting <c>group.consumer.heartbeat.interval.ms</c> (KIP-848 groups; the mock's default is 3000).</summary>
+    [LibraryImport(Lib)]
+    public static partial void rd_kafka_mock_set_group_consumer_heartbeat_interval_ms(nint mcluster, int intervalMs);
+
+    /// <summary>Limits the versions the mock advertises for one API; -1/-1 removes the API (a broker that lacks it).</summary>
+    [LibraryImport(Lib)]
+    public static partial int rd_kafka_mock_set_apiversion(nint mcluster, short apiKey, short minVersion, short maxVersion);
+
     public static string ErrorText(int err) => Marshal.PtrToStringUTF8(rd_kafka_err2str(err)) ?? $"error {err}";
 
     private static nint Resolve(string libraryName, Assembly assembly, DllImportSearchPath? searchPath)

@@ -91,6 +91,7 @@ public sealed class EnrichmentWorker(
         var generations = new PartitionGenerations();
         var buffer = new BufferGauge(batching.ChannelCapacity);
         var hold = new RebalanceHold(time);
+        var joinWatch = kafka.GroupProtocol == GroupProtocol.Consumer ? new GroupJoinWatch(time, GroupJoinWatch.DefaultPatience) : null;
 
         // Windows between the inference stage and the end of their delivery; a revoke drains them, so what is
         // in flight is finished and committed before its partitions go to another worker.
@@ -103,6 +104,7 @@ public sealed class EnrichmentWorker(
             {
                 monitor.OnStatistics(json);
                 metrics.ConsumerStatistics(json);
+                joinWatch?.OnStatistics(json);
             })
             .RouteLogsTo(logger)
             .SetPartitionsAssignedHandler((_, parts) =>
@@ -157,7 +159,7 @@ public sealed class EnrichmentWorker(
         var window = grouping is null ? run : new BatchPolicy(Math.Max(batching.LengthWindow, batching.MaxBatchSize), run.MaxWait, int.MaxValue);
         var batcher = new MicroBatcher<ConsumedInput>(channel.Reader, window, static i => Math.Max(1, i.TokenCount), time);
         var reader = new InputReader(consumer, channel.Writer, buffer, generations, monitor, health,
-            new InputPreparation(bundle.Segmenter, modelOptions.Value.MaxTokens, inputOptions.Value.MaxMessageBytes), logger);
+            new InputPreparation(bundle.Segmenter, modelOptions.Value.MaxTokens, inputOptions.Value.MaxMessageBytes), logger, joinWatch);
 
         consumer.Subscribe(kafka.EffectiveInputTopics);
         WorkerLog.Started(logger, string.Join(",", kafka.EffectiveInputTopics), kafka.GroupId, bootstrap,

@@ -21,7 +21,8 @@ public sealed class InputReader(
     BrokerConnectionMonitor monitor,
     Health.WorkerHealth health,
     InputPreparation preparation,
-    ILogger logger)
+    ILogger logger,
+    GroupJoinWatch? joinWatch = null)
 {
     /// <summary>Longest a poll waits, so flow control and the broker monitor are checked often.</summary>
     public static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
@@ -39,6 +40,11 @@ public sealed class InputReader(
                 if (monitor.ExitDeadlinePassed)
                 {
                     throw new BrokerUnavailableException(monitor.ExitAfter);
+                }
+
+                if (joinWatch is { GaveUp: true })
+                {
+                    throw new GroupProtocolUnsupportedException(joinWatch.Patience);
                 }
 
                 ConsumeResult<byte[]?, byte[]?>? result;

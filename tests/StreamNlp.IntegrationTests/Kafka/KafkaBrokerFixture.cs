@@ -16,7 +16,7 @@ public sealed class KafkaBrokerFixture : IAsyncLifetime
     public const string EmbeddedKind = "embedded librdkafka mock cluster";
     public const string ContainerKind = "Apache Kafka (Testcontainers)";
 
-    private const string KafkaImage = "apache/kafka:3.9.1";
+    private const string KafkaImage = "apache/kafka:4.1.0";
     private static readonly TimeSpan ContainerStartTimeout = TimeSpan.FromMinutes(3);
 
     private KafkaContainer? _container;

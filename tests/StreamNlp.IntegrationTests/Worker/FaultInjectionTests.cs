@@ -31,11 +31,15 @@ public sealed class FaultInjectionTests(ITestOutputHelper output) : IAsyncLifeti
         public const short Heartbeat = 12;
         public const short SyncGroup = 14;
         public const short InitProducerId = 22;
+        public const short ConsumerGroupHeartbeat = 68;
     }
+
+    /// <summary>Faults on the requests of the classic group protocol (JoinGroup, SyncGroup, Heartbeat) run the workers on it.</summary>
+    private static readonly HashSet<string> ClassicProtocolFaults = ["heartbeat-errors", "join-group-errors", "sync-group-errors"];
 
     public static TheoryData<string> Faults() =>
     [
-        "produce-errors", "fetch-errors", "offset-commit-errors", "heartbeat-errors",
+        "produce-errors", "fetch-errors", "offset-commit-errors", "group-heartbeat-errors", "heartbeat-errors",
         "join-group-errors", "sync-group-errors", "init-producer-id-errors",
         "coordinator-move", "leader-move", "round-trip-time", "broker-down-up",
     ];
@@ -59,6 +63,7 @@ public sealed class FaultInjectionTests(ITestOutputHelper output) : IAsyncLifeti
             ["StreamNlp:Retrainer:Enabled"] = "false",
             ["StreamNlp:Batching:MaxBatchSize"] = BatchSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["StreamNlp:Batching:LengthWindow"] = BatchSize.ToString(System.Globalization.CultureInfo.InvariantCulture), // duplicates are bounded by one window
+            ["StreamNlp:Kafka:GroupProtocol"] = ClassicProtocolFaults.Contains(fault) ? "Classic" : "Consumer",
         };
 
         // Requests made only while starting up get their errors before the worker starts.
@@ -92,6 +97,9 @@ public sealed class FaultInjectionTests(ITestOutputHelper output) : IAsyncLifeti
                 break;
             case "heartbeat-errors":
                 cluster.PushRequestErrors(ApiKey.Heartbeat, ErrorCode.NotCoordinatorForGroup, ErrorCode.RebalanceInProgress);
+                break;
+            case "group-heartbeat-errors":
+                cluster.PushRequestErrors(ApiKey.ConsumerGroupHeartbeat, ErrorCode.NotCoordinatorForGroup, ErrorCode.GroupLoadInProgress, ErrorCode.GroupCoordinatorNotAvailable);
                 break;
             case "coordinator-move":
                 cluster.SetCoordinator("group", topics.Group, 2);

@@ -18,8 +18,37 @@ public sealed class EnrichmentClientConfigsTests
         Assert.Equal("streamnlp-enrichment", config.GroupId);
         Assert.False(config.EnableAutoOffsetStore);
         Assert.True(config.EnableAutoCommit);
-        Assert.Equal(PartitionAssignmentStrategy.CooperativeSticky, config.PartitionAssignmentStrategy);
+        Assert.Equal(GroupProtocol.Consumer, config.GroupProtocol);
+        Assert.Null(config.PartitionAssignmentStrategy);
         Assert.Equal("pod-1", config.GroupInstanceId);
+    }
+
+    [Fact]
+    public void Consumer_ConsumerProtocol_LeavesOutTheClassicGroupSettingsTheOtherGroupsShare()
+    {
+        var options = new StreamNlp.Kafka.Configuration.KafkaOptions { BootstrapServers = "127.0.0.1:1" };
+        options.Consumer["session.timeout.ms"] = "2000";
+        options.Consumer["heartbeat.interval.ms"] = "500";
+
+        var config = EnrichmentClientConfigs.Consumer(options);
+
+        Assert.Equal(GroupProtocol.Consumer, config.GroupProtocol);
+        Assert.DoesNotContain(config, p => p.Key is "session.timeout.ms" or "heartbeat.interval.ms" or "partition.assignment.strategy");
+        using var consumer = new ConsumerBuilder<byte[], byte[]>(config).Build(); // librdkafka refuses the classic keys here
+    }
+
+    [Fact]
+    public void Consumer_ClassicProtocol_CooperativeStickyAndTheSharedSessionSettings()
+    {
+        var options = SecuredKafka.Options();
+        options.GroupProtocol = GroupProtocol.Classic;
+        options.Consumer["session.timeout.ms"] = "2000";
+
+        var config = EnrichmentClientConfigs.Consumer(options);
+
+        Assert.Null(config.GroupProtocol);
+        Assert.Equal(PartitionAssignmentStrategy.CooperativeSticky, config.PartitionAssignmentStrategy);
+        Assert.Equal(2000, config.SessionTimeoutMs);
     }
 
     [Fact]

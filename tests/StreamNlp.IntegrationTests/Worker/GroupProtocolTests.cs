@@ -1,0 +1,40 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using StreamNlp.IntegrationTests.Kafka;
+using Xunit.Abstractions;
+
+namespace StreamNlp.IntegrationTests.Worker;
+
+/// <summary>
+/// The workers' group protocol (<c>StreamNlp:Kafka:GroupProtocol</c>): on a broker without the consumer
+/// protocol (KIP-848, before Kafka 4.0) the default stops the worker with one line naming the setting.
+/// </summary>
+public sealed class GroupProtocolTests(ITestOutputHelper output)
+{
+    /// <summary>ConsumerGroupHeartbeat, the API of the consumer group protocol.</summary>
+    private const short ConsumerGroupHeartbeatApi = 68;
+
+    [Fact]
+    public async Task Worker_BrokerWithoutTheConsumerProtocol_FailsNamingGroupProtocolClassic()
+    {
+        var broker = KafkaBrokerFixture.StartEmbedded(1);
+        await using var _ = new AsyncDisposal(broker.DisposeAsync);
+        broker.Embedded!.RemoveApi(ConsumerGroupHeartbeatApi);
+        var topics = TestTopics.Fresh();
+        using var host = WorkerTestHost.Build(broker, topics, new Dictionary<string, string?> { ["StreamNlp:Retrainer:Enabled"] = "false" });
+        await host.StartAsync();
+
+        var worker = host.Services.GetRequiredService<StreamNlp.Worker.Hosting.EnrichmentWorker>();
+        var failed = await Task.WhenAny(worker.ExecuteTask!, Task.Delay(TimeSpan.FromSeconds(60)));
+        Assert.Same(worker.ExecuteTask, failed);
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => worker.ExecuteTask!);
+        output.WriteLine(error.ToString());
+        Assert.Contains("StreamNlp:Kafka:GroupProtocol=Classic", error.Message, StringComparison.Ordinal);
+        await host.StopAsync();
+    }
+}
+
+file sealed class AsyncDisposal(Func<Task> dispose) : IAsyncDisposable
+{
+    public async ValueTask DisposeAsync() => await dispose();
+}

@@ -159,7 +159,7 @@ public sealed class EnrichmentWorker(
         var window = grouping is null ? run : new BatchPolicy(Math.Max(batching.LengthWindow, batching.MaxBatchSize), run.MaxWait, int.MaxValue);
         var batcher = new MicroBatcher<ConsumedInput>(channel.Reader, window, static i => Math.Max(1, i.TokenCount), time);
         var reader = new InputReader(consumer, channel.Writer, buffer, generations, monitor, health,
-            new InputPreparation(bundle.Segmenter, modelOptions.Value.MaxTokens, inputOptions.Value.MaxMessageBytes), logger, joinWatch);
+            new InputPreparation(bundle.Segmenter, modelOptions.Value.MaxTokens, inputOptions.Value.MaxMessageBytes), logger, joinWatch, kafka.GroupInstanceId);
 
         consumer.Subscribe(kafka.EffectiveInputTopics);
         WorkerLog.Started(logger, string.Join(",", kafka.EffectiveInputTopics), kafka.GroupId, bootstrap,
@@ -208,7 +208,7 @@ public sealed class EnrichmentWorker(
             WorkerLog.FailedDetail(logger, failure);
             await stopConsuming.CancelAsync().ConfigureAwait(false);
             await IgnoreFailure(consumeLoop).ConfigureAwait(false);
-            consumer.Close();
+            CloseQuietly(consumer);
             lifetime.StopApplication();
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
         }
@@ -222,12 +222,14 @@ public sealed class EnrichmentWorker(
             CommitStored(consumer);
         }
 
-        consumer.Close();
         if (consumeLoop.IsFaulted)
         {
+            CloseQuietly(consumer); // after a fatal client error Close throws it again; the consume loop's report is the one to keep
             lifetime.StopApplication();
             await consumeLoop.ConfigureAwait(false); // surface the consume loop's failure
         }
+
+        consumer.Close();
     }
 
     /// <summary>
@@ -452,6 +454,18 @@ public sealed class EnrichmentWorker(
     internal static IReadOnlyList<TopicPartitionOffset> NextOffsets(IReadOnlyList<ConsumedInput> batch) =>
         [.. batch.GroupBy(i => i.Coordinates.TopicPartition)
             .Select(g => new TopicPartitionOffset(g.Key, new Offset(g.Max(i => i.Coordinates.Offset.Value) + 1)))];
+
+    private static void CloseQuietly(IConsumer<byte[]?, byte[]?> consumer)
+    {
+        try
+        {
+            consumer.Close();
+        }
+        catch (KafkaException)
+        {
+            // the failure being reported is the one that matters
+        }
+    }
 
     private static async Task IgnoreFailure(Task task)
     {

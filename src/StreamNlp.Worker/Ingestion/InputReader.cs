@@ -22,7 +22,8 @@ public sealed class InputReader(
     Health.WorkerHealth health,
     InputPreparation preparation,
     ILogger logger,
-    GroupJoinWatch? joinWatch = null)
+    GroupJoinWatch? joinWatch = null,
+    string? groupInstanceId = null)
 {
     /// <summary>Longest a poll waits, so flow control and the broker monitor are checked often.</summary>
     public static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
@@ -56,6 +57,10 @@ public sealed class InputReader(
                 {
                     monitor.OnError(ex.Error);
                     continue;
+                }
+                catch (ConsumeException ex) when (ex.Error.Code is ErrorCode.UnreleasedInstanceId or ErrorCode.FencedInstanceId)
+                {
+                    throw new GroupInstanceInUseException(groupInstanceId ?? "", ex.Error.Reason);
                 }
 
                 if (result?.Message is null)

@@ -23,6 +23,9 @@ public sealed class WorkerHealth(TimeProvider time)
 
     public void Polled() => Interlocked.Exchange(ref _lastPoll, time.GetTimestamp());
 
+    /// <summary>The worker is in its group but has no assignment yet (on the consumer protocol a member given no partition gets none).</summary>
+    public void Joined() => Volatile.Write(ref _joined, 1);
+
     public void Assignment(int partitions)
     {
         Volatile.Write(ref _joined, 1);

@@ -104,7 +104,14 @@ public sealed class EnrichmentWorker(
             {
                 monitor.OnStatistics(json);
                 metrics.ConsumerStatistics(json);
-                joinWatch?.OnStatistics(json);
+                if (joinWatch is not null)
+                {
+                    joinWatch.OnStatistics(json);
+                    if (joinWatch.Joined)
+                    {
+                        health.Joined(); // ready even when the group gives this worker no partition
+                    }
+                }
             })
             .RouteLogsTo(logger)
             .SetPartitionsAssignedHandler((_, parts) =>

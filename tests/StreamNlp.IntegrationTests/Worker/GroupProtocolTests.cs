@@ -44,6 +44,36 @@ public sealed class GroupProtocolTests(ITestOutputHelper output)
         Assert.Single(enriched);
     }
 
+    /// <summary>
+    /// A worker beyond the partition count gets no assignment callback on the consumer protocol; it must neither be
+    /// taken for one on a broker without the protocol (and stopped) nor stay unready.
+    /// </summary>
+    [Fact]
+    public async Task Worker_MoreWorkersThanPartitions_TheIdleOneStaysUpAndReady()
+    {
+        var broker = KafkaBrokerFixture.StartEmbedded(1);
+        await using var _ = new AsyncDisposal(broker.DisposeAsync);
+        var topics = TestTopics.Fresh();
+        var settings = new Dictionary<string, string?> { ["StreamNlp:Retrainer:Enabled"] = "false", ["StreamNlp:Kafka:Partitions"] = "1" };
+        await using var first = await WorkerTestHost.StartAsync(broker, topics, settings);
+        await TopicClient.ProduceWithOffsetsAsync(broker.BootstrapServers, topics.Input,
+            [("k", System.Text.Encoding.UTF8.GetBytes("""{"id":"i-1","text":"Toyota opened a plant in Kentucky."}"""))]);
+        Assert.Single(TopicClient.Read(broker.BootstrapServers, topics.Output, 1, TimeSpan.FromSeconds(60)));
+        await using var second = await WorkerTestHost.StartAsync(broker, topics, settings);
+
+        await Task.Delay(StreamNlp.Worker.Ingestion.GroupJoinWatch.DefaultPatience + TimeSpan.FromSeconds(10));
+
+        foreach (var (name, host) in new[] { ("first", first), ("second", second) })
+        {
+            Assert.False(host.Worker.ExecuteTask!.IsCompleted, $"the {name} worker stopped: {host.Worker.ExecuteTask.Exception?.GetBaseException().Message}");
+            var health = host.Host.Services.GetRequiredService<StreamNlp.Worker.Health.WorkerHealth>();
+            Assert.Empty(health.NotReady());
+        }
+
+        var owners = new[] { first, second }.Select(h => h.Host.Services.GetRequiredService<StreamNlp.Worker.Health.WorkerHealth>().AssignedPartitions).ToList();
+        Assert.Equal(1, owners.Sum());
+    }
+
     [Fact]
     public async Task Worker_StaticMemberRefused_FailsNamingGroupInstanceId()
     {

@@ -29,6 +29,19 @@ public sealed class WorkerHealthTests
     }
 
     [Fact]
+    public void NotReady_JoinedWithoutAnyAssignmentCallback_IsEmpty()
+    {
+        var health = new WorkerHealth(new FakeTimeProvider());
+        health.ModelsLoaded();
+        health.TrackBroker(() => true);
+        health.Polled();
+        health.Joined(); // consumer protocol: a member given no partition gets no callback, only heartbeats
+
+        Assert.Empty(health.NotReady());
+        Assert.Equal(0, health.AssignedPartitions);
+    }
+
+    [Fact]
     public void NotReady_BrokerLost_SaysSo()
     {
         var health = new WorkerHealth(new FakeTimeProvider());

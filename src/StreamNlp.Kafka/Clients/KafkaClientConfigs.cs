@@ -11,7 +11,7 @@ namespace StreamNlp.Kafka.Clients;
 /// <list type="number">
 ///   <item>brokers, client id and security from the options, plus the role's safe defaults;</item>
 ///   <item>what the calling client needs (<c>configure</c>: its group, commit mode, transactions…);</item>
-///   <item>the operator's extra librdkafka properties (<c>StreamNlp:Kafka:Consumer|Producer|Admin:*</c>), applied last.</item>
+///   <item>the operator's extra librdkafka properties (<c>StreamNlp:Kafka:Consumer|Producer|Admin:*</c>), applied last (a consumer on the consumer group protocol leaves out the classic-only ones among them).</item>
 /// </list>
 /// Secrets put into a config are remembered by <see cref="KafkaSecrets"/>, so log lines never show them.
 /// </summary>
@@ -31,7 +31,7 @@ public static class KafkaClientConfigs
             AutoOffsetReset = AutoOffsetReset.Earliest,
             EnablePartitionEof = false,
         };
-        return Build(config, options, clientName, configure, options.Consumer);
+        return WithoutClassicGroupSettings(Build(config, options, clientName, configure, options.Consumer));
     }
 
     /// <summary>An idempotent producer waiting for every in-sync replica, with <see cref="KafkaOptions.MessageTimeoutMs"/>.</summary>
@@ -95,6 +95,25 @@ public static class KafkaClientConfigs
             }
 
             config.Set(key, value);
+        }
+
+        return config;
+    }
+
+    /// <summary>
+    /// On the consumer group protocol (KIP-848) the broker owns session time-out, heartbeat interval and assignment,
+    /// and librdkafka refuses a consumer that sets them. The shared <c>StreamNlp:Kafka:Consumer:*</c> properties still
+    /// carry them for the classic groups of the same process (retrainer, lease, model listener), so a consumer on the
+    /// consumer protocol leaves them out.
+    /// </summary>
+    private static ConsumerConfig WithoutClassicGroupSettings(ConsumerConfig config)
+    {
+        if (config.GroupProtocol == GroupProtocol.Consumer)
+        {
+            config.SessionTimeoutMs = null;
+            config.HeartbeatIntervalMs = null;
+            config.PartitionAssignmentStrategy = null;
+            config.GroupProtocolType = null;
         }
 
         return config;

@@ -23,7 +23,8 @@ public static class EnrichmentClientConfigs
             // the others keep flowing. The worker's revoke handler finishes and commits the batch in flight.
             if (kafka.GroupProtocol == GroupProtocol.Consumer)
             {
-                config.GroupProtocol = GroupProtocol.Consumer; // the broker assigns; see KafkaOptions.GroupProtocol
+                // The broker assigns; the classic-only keys among the shared extras are left out (KafkaClientConfigs).
+                config.GroupProtocol = GroupProtocol.Consumer;
             }
             else
             {
@@ -38,7 +39,7 @@ public static class EnrichmentClientConfigs
             // one) answer a waiting fetch only at this time-out, where librdkafka's 500 ms default becomes the
             // floor of every record's latency. 100 ms costs at most ten empty fetches a second per broker.
             config.FetchWaitMaxMs = 100;
-        }).WithoutClassicGroupSettings(kafka);
+        });
 
     public static ProducerConfig Producer(KafkaOptions kafka) =>
         KafkaClientConfigs.Producer(kafka, "worker", config =>
@@ -50,22 +51,4 @@ public static class EnrichmentClientConfigs
                 config.TransactionalId = $"{kafka.GroupId}-{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid():N}";
             }
         });
-
-    /// <summary>
-    /// On the consumer protocol the broker owns session time-out, heartbeat interval and assignment; librdkafka
-    /// refuses a consumer that sets them. The shared <c>StreamNlp:Kafka:Consumer:*</c> properties still carry
-    /// them for the classic groups of the same process (retrainer, lease, model listener), so they are left out here.
-    /// </summary>
-    private static ConsumerConfig WithoutClassicGroupSettings(this ConsumerConfig config, KafkaOptions kafka)
-    {
-        if (kafka.GroupProtocol == GroupProtocol.Consumer)
-        {
-            config.SessionTimeoutMs = null;
-            config.HeartbeatIntervalMs = null;
-            config.PartitionAssignmentStrategy = null;
-            config.GroupProtocolType = null;
-        }
-
-        return config;
-    }
 }

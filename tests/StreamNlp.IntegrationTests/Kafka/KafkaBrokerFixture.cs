@@ -11,7 +11,7 @@ namespace StreamNlp.IntegrationTests.Kafka;
 /// otherwise the embedded librdkafka mock cluster (1 broker). Set <c>STREAMNLP_KAFKA_TESTS=embedded</c>
 /// to force the embedded cluster.
 /// </summary>
-public sealed class KafkaBrokerFixture : IAsyncLifetime
+public sealed class KafkaBrokerFixture : IAsyncLifetime, IAsyncDisposable
 {
     public const string EmbeddedKind = "embedded librdkafka mock cluster";
     public const string ContainerKind = "Apache Kafka (Testcontainers)";
@@ -74,6 +74,9 @@ public sealed class KafkaBrokerFixture : IAsyncLifetime
     public string Describe() =>
         $"Broker: {BrokerKind} at {BootstrapServers}" +
         (Embedded is null ? "" : $" (librdkafka: {EmbeddedKafkaCluster.NativeLibraryPath}; {FallbackReason})");
+
+    /// <summary>For a fixture a test starts itself (<see cref="StartEmbedded"/>): <c>await using</c>.</summary>
+    ValueTask IAsyncDisposable.DisposeAsync() => new(DisposeAsync());
 
     public async Task DisposeAsync()
     {

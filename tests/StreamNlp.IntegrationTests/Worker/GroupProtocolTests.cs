@@ -17,20 +17,12 @@ public sealed class GroupProtocolTests(ITestOutputHelper output)
     [Fact]
     public async Task Worker_BrokerWithoutTheConsumerProtocol_FailsNamingGroupProtocolClassic()
     {
-        var broker = KafkaBrokerFixture.StartEmbedded(1);
-        await using var _ = new AsyncDisposal(broker.DisposeAsync);
+        await using var broker = KafkaBrokerFixture.StartEmbedded(1);
         broker.Embedded!.RemoveApi(ConsumerGroupHeartbeatApi);
         var topics = TestTopics.Fresh();
-        using var host = WorkerTestHost.Build(broker, topics, new Dictionary<string, string?> { ["StreamNlp:Retrainer:Enabled"] = "false" });
-        await host.StartAsync();
+        var error = await WorkerFailureAsync(broker, topics, new Dictionary<string, string?> { ["StreamNlp:Retrainer:Enabled"] = "false" }, TimeSpan.FromSeconds(60));
 
-        var worker = host.Services.GetRequiredService<StreamNlp.Worker.Hosting.EnrichmentWorker>();
-        var failed = await Task.WhenAny(worker.ExecuteTask!, Task.Delay(TimeSpan.FromSeconds(60)));
-        Assert.Same(worker.ExecuteTask, failed);
-        var error = await Assert.ThrowsAnyAsync<Exception>(() => worker.ExecuteTask!);
-        output.WriteLine(error.ToString());
         Assert.Contains("StreamNlp:Kafka:GroupProtocol=Classic", error.Message, StringComparison.Ordinal);
-        await host.StopAsync();
 
         // The fix the message names works on the same broker.
         await using var classic = await WorkerTestHost.StartAsync(broker, topics, new Dictionary<string, string?>
@@ -51,8 +43,7 @@ public sealed class GroupProtocolTests(ITestOutputHelper output)
     [Fact]
     public async Task Worker_MoreWorkersThanPartitions_TheIdleOneStaysUpAndReady()
     {
-        var broker = KafkaBrokerFixture.StartEmbedded(1);
-        await using var _ = new AsyncDisposal(broker.DisposeAsync);
+        await using var broker = KafkaBrokerFixture.StartEmbedded(1);
         var topics = TestTopics.Fresh();
         var settings = new Dictionary<string, string?> { ["StreamNlp:Retrainer:Enabled"] = "false", ["StreamNlp:Kafka:Partitions"] = "1" };
         await using var first = await WorkerTestHost.StartAsync(broker, topics, settings);
@@ -63,43 +54,45 @@ public sealed class GroupProtocolTests(ITestOutputHelper output)
 
         await Task.Delay(StreamNlp.Worker.Ingestion.GroupJoinWatch.DefaultPatience + TimeSpan.FromSeconds(10));
 
+        var owned = 0;
         foreach (var (name, host) in new[] { ("first", first), ("second", second) })
         {
             Assert.False(host.Worker.ExecuteTask!.IsCompleted, $"the {name} worker stopped: {host.Worker.ExecuteTask.Exception?.GetBaseException().Message}");
             var health = host.Host.Services.GetRequiredService<StreamNlp.Worker.Health.WorkerHealth>();
             Assert.Empty(health.NotReady());
+            owned += health.AssignedPartitions;
         }
 
-        var owners = new[] { first, second }.Select(h => h.Host.Services.GetRequiredService<StreamNlp.Worker.Health.WorkerHealth>().AssignedPartitions).ToList();
-        Assert.Equal(1, owners.Sum());
+        Assert.Equal(1, owned);
     }
 
     [Fact]
     public async Task Worker_StaticMemberRefused_FailsNamingGroupInstanceId()
     {
-        var broker = KafkaBrokerFixture.StartEmbedded(1);
-        await using var _ = new AsyncDisposal(broker.DisposeAsync);
+        await using var broker = KafkaBrokerFixture.StartEmbedded(1);
         // What Kafka 4 answers a static member whose id a crashed predecessor still holds.
         broker.Embedded!.PushRequestErrors(ConsumerGroupHeartbeatApi, Confluent.Kafka.ErrorCode.UnreleasedInstanceId);
         var topics = TestTopics.Fresh();
-        using var host = WorkerTestHost.Build(broker, topics, new Dictionary<string, string?>
+        var error = await WorkerFailureAsync(broker, topics, new Dictionary<string, string?>
         {
             ["StreamNlp:Retrainer:Enabled"] = "false",
             ["StreamNlp:Kafka:GroupInstanceId"] = "worker-0",
-        });
-        await host.StartAsync();
+        }, TimeSpan.FromSeconds(30));
 
+        Assert.Contains("StreamNlp:Kafka:GroupInstanceId 'worker-0'", error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Starts a worker host and returns what its worker failed with; fails the test if it is still running after <paramref name="within"/>.</summary>
+    private async Task<Exception> WorkerFailureAsync(KafkaBrokerFixture broker, TestTopics topics, Dictionary<string, string?> settings, TimeSpan within)
+    {
+        using var host = WorkerTestHost.Build(broker, topics, settings);
+        await host.StartAsync();
         var worker = host.Services.GetRequiredService<StreamNlp.Worker.Hosting.EnrichmentWorker>();
-        var failed = await Task.WhenAny(worker.ExecuteTask!, Task.Delay(TimeSpan.FromSeconds(30)));
-        Assert.Same(worker.ExecuteTask, failed);
+        var finished = await Task.WhenAny(worker.ExecuteTask!, Task.Delay(within));
+        Assert.Same(worker.ExecuteTask, finished);
         var error = await Assert.ThrowsAnyAsync<Exception>(() => worker.ExecuteTask!);
         output.WriteLine(error.ToString());
-        Assert.Contains("StreamNlp:Kafka:GroupInstanceId 'worker-0'", error.Message, StringComparison.Ordinal);
         await host.StopAsync();
+        return error;
     }
-}
-
-file sealed class AsyncDisposal(Func<Task> dispose) : IAsyncDisposable
-{
-    public async ValueTask DisposeAsync() => await dispose();
 }

@@ -8,7 +8,11 @@ namespace StreamNlp.IntegrationTests.Worker;
 /// <summary>
 /// The workers' group protocol (<c>StreamNlp:Kafka:GroupProtocol</c>): on a broker without the consumer
 /// protocol (KIP-848, before Kafka 4.0) the default stops the worker with one line naming the setting.
+/// Each test runs its own embedded broker, but the class stays in the "kafka" collection, serialized with the
+/// other host tests: every host's OpenTelemetry meter provider listens to all "StreamNlp" meters in the process,
+/// and a host stopping here while MetricsEndpointTests scraped made that test's worker series vanish (one CI run).
 /// </summary>
+[Collection("kafka")]
 public sealed class GroupProtocolTests(ITestOutputHelper output)
 {
     /// <summary>ConsumerGroupHeartbeat, the API of the consumer group protocol.</summary>
